@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json;
+using Faultline.Core.Documents;
+
+namespace Faultline.Cli.Rendering;
+
+internal static class GraphRenderer
+{
+    public static string Mermaid(ServiceGraph graph)
+    {
+        var sb = new StringBuilder("flowchart LR\n");
+        var ids = graph.Nodes.Select((n, i) => (n.Id, i)).ToDictionary(x => x.Id, x => $"n{x.i}");
+        foreach (var n in graph.Nodes)
+        {
+            var label = n.Kind == "Service" ? n.Name : $"{n.Name} ({n.Kind})";
+            sb.Append($"  {ids[n.Id]}[\"{n.Namespace}/{label}{(n.Missing ? " (missing)" : "")}\"]\n");
+        }
+        var linkIndex = 0;
+        var broken = new List<int>();
+        foreach (var e in graph.Edges)
+        {
+            var ports = e.Ports.Count > 0 ? $"|\"{string.Join(",", e.Ports)}\"|" : "";
+            sb.Append($"  {ids[e.From]} -->{ports} {ids[e.To]}\n");
+            if (e.Broken)
+            {
+                broken.Add(linkIndex);
+            }
+            linkIndex++;
+        }
+        foreach (var n in graph.Nodes.Where(n => n.Missing))
+        {
+            sb.Append($"  style {ids[n.Id]} stroke:#d00,stroke-dasharray:4\n");
+        }
+        if (broken.Count > 0)
+        {
+            sb.Append($"  linkStyle {string.Join(",", broken)} stroke:#d00\n");
+        }
+        return sb.ToString();
+    }
+
+    public static string Dot(ServiceGraph graph)
+    {
+        var sb = new StringBuilder("digraph faultline {\n  rankdir=LR;\n  node [shape=box];\n");
+        foreach (var n in graph.Nodes)
+        {
+            var style = n.Missing ? ", style=dashed, color=red" : n.Kind != "Service" ? ", shape=ellipse" : "";
+            sb.Append($"  \"{n.Id}\" [label=\"{n.Namespace}/{n.Name}{(n.Missing ? "\\n(missing)" : "")}\"{style}];\n");
+        }
+        foreach (var e in graph.Edges)
+        {
+            var label = e.Ports.Count > 0 ? $"label=\"{string.Join(",", e.Ports)}\"" : "";
+            var color = e.Broken ? (label.Length > 0 ? ", " : "") + "color=red" : "";
+            sb.Append($"  \"{e.From}\" -> \"{e.To}\" [{label}{color}];\n");
+        }
+        sb.Append("}\n");
+        return sb.ToString();
+    }
+
+    public static string Json(ServiceGraph graph, IEnumerable<InputDiagnostic> diagnostics)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("schemaVersion", 1);
+            w.WriteStartArray("nodes");
+            foreach (var n in graph.Nodes)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", n.Id);
+                w.WriteString("namespace", n.Namespace);
+                w.WriteString("name", n.Name);
+                w.WriteString("kind", n.Kind);
+                w.WriteBoolean("missing", n.Missing);
+                w.WriteStartArray("workloads");
+                foreach (var wl in n.Workloads)
+                {
+                    w.WriteStringValue(wl);
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("edges");
+            foreach (var e in graph.Edges)
+            {
+                w.WriteStartObject();
+                w.WriteString("from", e.From);
+                w.WriteString("to", e.To);
+                w.WriteStartArray("ports");
+                foreach (var p in e.Ports)
+                {
+                    w.WriteNumberValue(p);
+                }
+                w.WriteEndArray();
+                w.WriteBoolean("broken", e.Broken);
+                w.WriteStartArray("evidence");
+                foreach (var ev in e.Evidence)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("source", ev.Source);
+                    w.WriteString("value", ev.Value);
+                    w.WriteString("file", Paths.Uri(ev.Location.File));
+                    w.WriteNumber("line", ev.Location.Line);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            JsonReport.WriteDiagnostics(w, diagnostics);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+}

@@ -1,0 +1,44 @@
+using Faultline.Core.Model;
+
+namespace Faultline.Cli.Rendering;
+
+/// <summary>The service graph as renderers need it: nodes, and edges merged per (from, to) with all evidence.</summary>
+internal sealed record ServiceGraph(IReadOnlyList<ServiceGraph.GraphNode> Nodes, IReadOnlyList<ServiceGraph.GraphEdge> Edges)
+{
+    public sealed record GraphNode(string Id, string Namespace, string Name, string Kind, bool Missing, IReadOnlyList<string> Workloads);
+
+    public sealed record GraphEdge(string From, string To, IReadOnlyList<int> Ports, bool Broken, IReadOnlyList<EdgeEvidence> Evidence);
+
+    public static ServiceGraph From(SystemModel model)
+    {
+        var nodes = new Dictionary<string, GraphNode>(StringComparer.Ordinal);
+        foreach (var s in model.Services)
+        {
+            nodes.TryAdd($"{s.Namespace}/{s.Name}", new GraphNode($"{s.Namespace}/{s.Name}", s.Namespace, s.Name, "Service", false,
+                model.WorkloadsOf(s).Select(w => w.ToString()).ToList()));
+        }
+        foreach (var w in model.Workloads.Where(w => model.ServicesOf(w).Count == 0))
+        {
+            nodes.TryAdd($"{w.Namespace}/{w.Name}", new GraphNode($"{w.Namespace}/{w.Name}", w.Namespace, w.Name, w.Kind, false, [w.ToString()]));
+        }
+        var edges = new List<GraphEdge>();
+        foreach (var group in model.Edges.GroupBy(e => (From: FromId(e), e.To)).OrderBy(g => g.Key.From, StringComparer.Ordinal).ThenBy(g => g.Key.To, StringComparer.Ordinal))
+        {
+            var first = group.First();
+            if (first.FromKind is "Ingress" or "HTTPRoute" or "GRPCRoute")
+            {
+                nodes.TryAdd(group.Key.From, new GraphNode(group.Key.From, first.FromNamespace, first.FromName, first.FromKind, false, []));
+            }
+            if (first.Target is null)
+            {
+                nodes.TryAdd(group.Key.To, new GraphNode(group.Key.To, first.TargetNamespace, first.TargetName, "Service", true, []));
+            }
+            var broken = group.Any(e => e.Target is null || e.Port is { } p && !e.Target.Ports.Any(sp => sp.Port == p) && !e.Target.Headless && e.Target.Type != "ExternalName");
+            edges.Add(new GraphEdge(group.Key.From, group.Key.To, group.Select(e => e.Port).OfType<int>().Distinct().Order().ToList(), broken, group.Select(e => e.Evidence).ToList()));
+        }
+        return new ServiceGraph(nodes.Values.OrderBy(n => n.Id, StringComparer.Ordinal).ToList(), edges);
+    }
+
+    private static string FromId(Edge e) =>
+        e.FromKind is "Ingress" or "HTTPRoute" or "GRPCRoute" ? $"{e.FromNamespace}/{e.FromKind.ToLowerInvariant()}:{e.FromName}" : e.From;
+}

@@ -1,0 +1,52 @@
+using System.Text;
+using Faultline.Core.Findings;
+
+namespace Faultline.Cli.Rendering;
+
+/// <summary>Findings grouped by service, most severe first, then a one-line summary.</summary>
+internal static class TextReport
+{
+    public static string Render(CheckReport report, bool color)
+    {
+        var sb = new StringBuilder();
+        var groups = report.Result.Findings
+            .GroupBy(f => (f.Namespace, f.Service))
+            .OrderByDescending(g => g.Max(f => f.Severity))
+            .ThenBy(g => g.Key.Namespace, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Service, StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            sb.Append(Paint($"{group.Key.Namespace}/{group.Key.Service}", "1", color)).Append('\n');
+            foreach (var f in group)
+            {
+                var label = f.Severity.Name().ToUpperInvariant().PadRight(8);
+                sb.Append("  ").Append(Paint(label, SeverityColor(f.Severity), color)).Append(f.RuleId).Append("  ").Append(f.Location).Append('\n');
+                Line(sb, "", f.Message);
+                Line(sb, "assumes: ", f.Assumption);
+                Line(sb, "evidence: ", f.Evidence);
+                if (f.BlastRadius.Count > 0)
+                {
+                    Line(sb, "blast radius: ", string.Join(", ", f.BlastRadius));
+                }
+                Line(sb, "fix: ", f.Remediation);
+            }
+            sb.Append('\n');
+        }
+        sb.Append(report.Summary()).Append('\n');
+        return sb.ToString();
+    }
+
+    private static void Line(StringBuilder sb, string label, string text) =>
+        sb.Append("          ").Append(label).Append(text).Append('\n');
+
+    private static string SeverityColor(Severity s) => s switch
+    {
+        Severity.Critical => "1;35",
+        Severity.High => "1;31",
+        Severity.Medium => "33",
+        Severity.Low => "36",
+        _ => "2",
+    };
+
+    private static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
+}

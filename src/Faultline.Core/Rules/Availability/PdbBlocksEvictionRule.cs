@@ -1,0 +1,65 @@
+using System.Globalization;
+using Faultline.Core.Findings;
+using Faultline.Core.Model;
+
+namespace Faultline.Core.Rules.Availability;
+
+internal sealed class PdbBlocksEvictionRule : Rule
+{
+    public override RuleInfo Info { get; } = new(
+        "availability.pdb-blocks-eviction",
+        Severity.High,
+        "PodDisruptionBudget allows no eviction",
+        "A PodDisruptionBudget allows zero voluntary disruptions for the pods it selects, so node drains hang.",
+        "Use maxUnavailable: 1 (or a minAvailable below the replica count), and run enough replicas to keep serving while one moves.",
+        """
+        `kubectl drain`, cluster autoscalers and managed upgrades evict pods through the eviction API, which refuses
+        while the budget allows no disruption. With minAvailable >= replicas (or 100%), or maxUnavailable 0 (or 0%),
+        it never allows one: drains hang and cluster upgrades stall until someone deletes the budget by hand. The
+        replica count is the workload's (the HPA's minReplicas when an HPA scales it).
+        """);
+
+    public override IEnumerable<Finding> Check(RuleContext context)
+    {
+        foreach (var pdb in context.Model.DisruptionBudgets)
+        {
+            var workloads = context.Model.WorkloadsMatching(pdb.Namespace, pdb.Selector).ToList();
+            if (workloads.Count == 0)
+            {
+                continue;
+            }
+            var replicas = workloads.Sum(w => Replicas(context.Model, w));
+            string? why = null;
+            if (pdb.MaxUnavailable is { } max && max.Value.Trim() is "0" or "0%")
+            {
+                why = $"maxUnavailable: {max.Value}";
+            }
+            else if (pdb.MinAvailable is { } min)
+            {
+                var text = min.Value.Trim();
+                if (text == "100%")
+                {
+                    why = "minAvailable: 100%";
+                }
+                else if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= replicas)
+                {
+                    why = $"minAvailable: {n} with {replicas} replica(s)";
+                }
+            }
+            if (why is null)
+            {
+                continue;
+            }
+            var service = context.Model.ComponentName(workloads[0]);
+            yield return context.ForObject(pdb.Manifest, service, (Documents.Node?)pdb.MaxUnavailable ?? pdb.MinAvailable,
+                $"PodDisruptionBudget '{pdb.Name}' allows no disruption ({why}): draining a node that runs {string.Join(", ", workloads)} hangs",
+                "nodes can be drained for upgrades and maintenance",
+                $"selects {string.Join(", ", workloads.Select(w => $"{w} ({Replicas(context.Model, w)} replicas)"))}");
+        }
+    }
+
+    internal static int Replicas(SystemModel model, Workload w) =>
+        model.Autoscalers.FirstOrDefault(h => h.Namespace == w.Namespace && h.TargetKind == w.Kind && h.TargetName == w.Name)?.MinReplicas
+        ?? w.Replicas
+        ?? (w.Kind is "DaemonSet" or "Pod" ? 1 : 1);
+}

@@ -1,0 +1,37 @@
+using Faultline.Core.Findings;
+
+namespace Faultline.Core.Rules.Availability;
+
+internal sealed class SingleReplicaRule : Rule
+{
+    public override RuleInfo Info { get; } = new(
+        "availability.single-replica",
+        Severity.Low,
+        "Service-backed workload runs one replica",
+        "A Deployment or StatefulSet behind a Service runs a single replica, so every node drain, eviction or rollout is downtime.",
+        "Run at least two replicas (and a PodDisruptionBudget with maxUnavailable: 1), or accept the downtime explicitly with faultline.dev/ignore.",
+        """
+        With one replica, the Service has no endpoint while the pod is rescheduled: during node drains (every cluster
+        upgrade), evictions and, for StatefulSets, every rollout. A workload without `replicas` runs one. A workload
+        scaled by an HPA with minReplicas of two or more is not flagged; `replicas: 0` is taken as deliberate.
+        """);
+
+    public override IEnumerable<Finding> Check(RuleContext context)
+    {
+        foreach (var w in context.Model.Workloads)
+        {
+            if (w.Kind is not ("Deployment" or "StatefulSet") || context.Model.ServicesOf(w).Count == 0 || (w.Replicas ?? 1) != 1)
+            {
+                continue;
+            }
+            if (context.Model.Autoscalers.Any(h => h.Namespace == w.Namespace && h.TargetKind == w.Kind && h.TargetName == w.Name && h.MinReplicas >= 2))
+            {
+                continue;
+            }
+            yield return context.ForWorkload(w, w.Manifest.Root.Map("spec")?["replicas"],
+                $"{w} runs one replica behind Service '{context.Model.ServicesOf(w)[0].Name}': every drain or restart is an outage",
+                $"callers of {context.Model.ComponentName(w)} assume it stays reachable while nodes are drained",
+                w.Replicas is null ? "spec.replicas not set (defaults to 1)" : "spec.replicas: 1");
+        }
+    }
+}

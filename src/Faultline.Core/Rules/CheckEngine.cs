@@ -1,0 +1,81 @@
+using Faultline.Core.Findings;
+using Faultline.Core.Model;
+using Faultline.Core.Settings;
+
+namespace Faultline.Core.Rules;
+
+/// <summary>The outcome of running the rules: findings to report, what was suppressed, and which rules ran.</summary>
+public sealed record CheckResult(
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<Finding> Suppressed,
+    IReadOnlyList<RuleInfo> RulesRun)
+{
+    public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
+
+    /// <summary>True when a finding is at or above the fail-on threshold.</summary>
+    public bool Fails(Severity? failOn) => failOn is { } threshold && Findings.Any(f => f.Severity >= threshold);
+}
+
+/// <summary>Runs every enabled rule over a model, applies settings and suppressions, and adds the blast radius.</summary>
+public static class CheckEngine
+{
+    public const string IgnoreAnnotation = "faultline.dev/ignore";
+    public const string IgnoreReasonAnnotation = "faultline.dev/ignore-reason";
+
+    public static CheckResult Run(SystemModel model, CheckSettings settings, RuleCatalog? catalog = null)
+    {
+        catalog ??= RuleCatalog.Builtin;
+        var findings = new List<Finding>();
+        var suppressed = new List<Finding>();
+        var run = new List<RuleInfo>();
+        foreach (var rule in catalog.Rules)
+        {
+            if (!settings.IsEnabled(rule.Info.Id))
+            {
+                continue;
+            }
+            run.Add(rule.Info);
+            var context = new RuleContext(model, settings, rule.Info);
+            foreach (var finding in rule.Check(context))
+            {
+                var f = finding;
+                if (settings.SeverityOverrides.TryGetValue(rule.Info.Id, out var severity) && f.Severity == rule.Info.DefaultSeverity)
+                {
+                    f = f with { Severity = severity };
+                }
+                if (IsIgnored(f))
+                {
+                    suppressed.Add(f);
+                    continue;
+                }
+                findings.Add(f with { BlastRadius = BlastRadius(model, f) });
+            }
+        }
+        return new CheckResult(Sort(findings), Sort(suppressed), run);
+    }
+
+    private static List<Finding> Sort(List<Finding> findings) =>
+        findings
+            .OrderByDescending(f => f.Severity)
+            .ThenBy(f => f.Namespace, StringComparer.Ordinal)
+            .ThenBy(f => f.Service, StringComparer.Ordinal)
+            .ThenBy(f => f.Location.File, StringComparer.Ordinal)
+            .ThenBy(f => f.Location.Line)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ToList();
+
+    private static bool IsIgnored(Finding f)
+    {
+        return Matches(f.Subject?.Annotations) || Matches(f.SubjectAnnotations);
+
+        bool Matches(IReadOnlyDictionary<string, string>? annotations) =>
+            annotations is not null && annotations.TryGetValue(IgnoreAnnotation, out var list)
+            && list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Any(id => id == f.RuleId || id == "*" || id == "all" || (id.EndsWith(".*", StringComparison.Ordinal) && f.RuleId.StartsWith(id[..^1], StringComparison.Ordinal)));
+    }
+
+    private static IReadOnlyList<string> BlastRadius(SystemModel model, Finding f) =>
+        model.Upstream(f.Namespace, f.Service)
+            .Select(id => id.StartsWith(f.Namespace + "/", StringComparison.Ordinal) ? id[(f.Namespace.Length + 1)..] : id)
+            .ToList();
+}

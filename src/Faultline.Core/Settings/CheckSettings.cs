@@ -1,0 +1,33 @@
+using Faultline.Core.Findings;
+
+namespace Faultline.Core.Settings;
+
+/// <summary>
+/// The effective settings of a check, already merged from every scope. Rule parameters are data: each rule
+/// reads its own from <see cref="RuleParameters"/> by name and falls back to its defaults.
+/// </summary>
+public sealed record CheckSettings
+{
+    public static readonly CheckSettings Default = new();
+
+    /// <summary>The lowest severity that fails the run; null never fails.</summary>
+    public Severity? FailOn { get; init; } = Severity.High;
+
+    public IReadOnlySet<string> Disabled { get; init; } = new HashSet<string>();
+
+    /// <summary>Rules enabled explicitly; they win over <see cref="Disabled"/>.</summary>
+    public IReadOnlySet<string> Enabled { get; init; } = new HashSet<string>();
+
+    public IReadOnlyDictionary<string, Severity> SeverityOverrides { get; init; } = new Dictionary<string, Severity>();
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> RuleParameters { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>();
+
+    /// <summary>Expected startup seconds per workload name ("*" for every workload), for probe.startup-too-short.</summary>
+    public IReadOnlyDictionary<string, int> StartupSeconds { get; init; } = new Dictionary<string, int>();
+
+    public bool IsEnabled(string ruleId) => Enabled.Contains(ruleId) || !Disabled.Contains(ruleId);
+
+    public IReadOnlyList<string>? Parameter(string ruleId, string name) =>
+        RuleParameters.TryGetValue(ruleId, out var p) && p.TryGetValue(name, out var v) ? v : null;
+}

@@ -1,0 +1,12 @@
+using Faultline.Core.Documents;
+
+namespace Faultline.Sources.Inputs;
+
+/// <summary>What was read: the Kubernetes objects, other documents that rules of later stages may use, and problems.</summary>
+public sealed record ManifestSet(
+    IReadOnlyList<Manifest> Manifests,
+    IReadOnlyList<InputDiagnostic> Diagnostics,
+    int FilesRead)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.Level == DiagnosticLevel.Error);
+}
