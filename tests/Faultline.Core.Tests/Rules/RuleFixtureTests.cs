@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using Faultline.Core.Documents;
+using Faultline.Core.Findings;
+using Faultline.Core.Model;
+using Faultline.Core.Rules;
+using Faultline.Core.Settings;
+using Faultline.Sources.Inputs;
+
+namespace Faultline.Core.Tests.Rules;
+
+/// <summary>
+/// Every rule has a folder Fixtures/&lt;rule-id&gt;/ with fires.yaml (the first line says "# expect: N", the number
+/// of findings of that rule) and passes.yaml (no finding of that rule). The meta-test fails when a rule lacks either.
+/// </summary>
+public sealed partial class RuleFixtureTests
+{
+    private static readonly string FixtureRoot = Path.Combine(AppContext.BaseDirectory, "Rules", "Fixtures");
+
+    public static TheoryData<string> RuleIds() => new(RuleCatalog.Builtin.Rules.Select(r => r.Info.Id));
+
+    [GeneratedRegex(@"^#\s*expect:\s*(\d+)")]
+    private static partial Regex ExpectLine();
+
+    internal static CheckResult Check(string file, CheckSettings? settings = null)
+    {
+        var set = new ManifestLoader(new InputOptions()).Load([file]);
+        Assert.DoesNotContain(set.Diagnostics, d => d.Level == DiagnosticLevel.Error);
+        return CheckEngine.Run(ModelBuilder.Build(set.Manifests), settings ?? CheckSettings.Default);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Rule_FiresFixture_ReportsExpectedCount(string ruleId)
+    {
+        var file = Path.Combine(FixtureRoot, ruleId, "fires.yaml");
+        Assert.True(File.Exists(file), $"rule {ruleId} has no firing fixture at {file}");
+        var first = File.ReadLines(file).First();
+        var match = ExpectLine().Match(first);
+        Assert.True(match.Success, $"{file}: first line must be '# expect: N'");
+        var expected = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        var findings = Check(file).Findings.Where(f => f.RuleId == ruleId).ToList();
+
+        Assert.True(expected > 0, "a firing fixture must expect at least one finding");
+        Assert.True(expected == findings.Count,
+            $"{ruleId}: expected {expected} findings, got {findings.Count}:\n" + string.Join("\n", findings.Select(f => $"{f.Location} {f.Message}")));
+        Assert.All(findings, f =>
+        {
+            Assert.True(f.Location.Line > 0, "a finding must have a line");
+            Assert.False(string.IsNullOrWhiteSpace(f.Assumption));
+            Assert.False(string.IsNullOrWhiteSpace(f.Evidence));
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Rule_PassesFixture_ReportsNothing(string ruleId)
+    {
+        var file = Path.Combine(FixtureRoot, ruleId, "passes.yaml");
+        Assert.True(File.Exists(file), $"rule {ruleId} has no passing fixture at {file}");
+
+        var findings = Check(file).Findings.Where(f => f.RuleId == ruleId && f.Severity != Severity.Info).ToList();
+
+        Assert.True(findings.Count == 0, $"{ruleId} fired on its passing fixture:\n" + string.Join("\n", findings.Select(f => $"{f.Location} {f.Message}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Rule_Catalogue_HasDocumentationAndRemediation(string ruleId)
+    {
+        var info = RuleCatalog.Builtin.Find(ruleId)!.Info;
+        Assert.Matches(@"^[a-z]+\.[a-z0-9-]+$", info.Id);
+        Assert.True(info.Documentation.Length > 80, $"{ruleId} needs documentation");
+        Assert.True(info.Remediation.Length > 20, $"{ruleId} needs remediation text");
+        Assert.False(string.IsNullOrWhiteSpace(info.Title));
+        Assert.False(string.IsNullOrWhiteSpace(info.Description));
+    }
+
+    [Fact]
+    public void Fixtures_EveryFolder_NamesARule()
+    {
+        foreach (var dir in Directory.GetDirectories(FixtureRoot))
+        {
+            Assert.True(RuleCatalog.Builtin.Contains(Path.GetFileName(dir)), $"fixture folder {dir} names no rule");
+        }
+    }
+
+    [Fact]
+    public void Catalog_DuplicateIds_AreRefused()
+    {
+        var rule = RuleCatalog.Builtin.Rules.First();
+        Assert.Throws<InvalidOperationException>(() => new RuleCatalog([rule, rule]));
+    }
+}
