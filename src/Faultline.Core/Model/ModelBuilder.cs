@@ -189,6 +189,10 @@ public static class ModelBuilder
                 continue;
             }
             var target = p.Str("targetPort") is { } t ? IntOrString.Parse(t) : new IntOrString(port, null);
+            if (target is { IsNumber: true, Number: 0 })
+            {
+                target = new IntOrString(port, null); // the API server defaults targetPort 0 to the port
+            }
             ports.Add(new ServicePort(p.Str("name"), port, target, p.Str("protocol") ?? "TCP", p));
         }
         var selector = spec?.Map("selector") is null ? null : spec.StringMap("selector");

@@ -14,7 +14,9 @@ internal sealed class ReadinessMissingRule : Rule
         Without a readiness probe a pod joins the Service's endpoints the moment its containers start, before the
         application listens, and stays there while it is overloaded or shutting down. Callers see connection errors
         on every rollout. Only workloads selected by a Service are checked: a worker without a Service needs no
-        readiness.
+        readiness. A sidecar without a probe is not reported when another container of the pod has one and the
+        sidecar declares none of the ports the Service targets: the pod is then ready only when the serving
+        container is.
         """);
 
     public override IEnumerable<Finding> Check(RuleContext context)
@@ -25,8 +27,14 @@ internal sealed class ReadinessMissingRule : Rule
             {
                 continue;
             }
+            var gated = w.Containers.Any(c => c.Readiness is not null);
+            var targeted = services.SelectMany(s => s.Ports).Select(p => p.TargetPort).ToList();
             foreach (var c in w.Containers.Where(c => c.Readiness is null))
             {
+                if (gated && !targeted.Any(c.DeclaresPort))
+                {
+                    continue;
+                }
                 yield return context.ForWorkload(w, c.Node,
                     $"container '{c.Name}' of {w} has no readiness probe, yet Service '{services[0].Name}' sends it traffic",
                     $"callers of {services[0].Name} assume they reach only pods that can serve",

@@ -17,14 +17,20 @@ internal sealed class UnknownServiceRule : Rule
         lookup at runtime. Public domains and IP addresses are external and never flagged; `name.ns` counts as
         in-cluster only when namespace `ns` appears in the input. A bare word in a variable named like an address
         (`REDIS_HOST=redis`) becomes an edge only when the Service exists, since such values are often not hosts.
-        """);
+        Services every cluster has (the API server's `kubernetes.default`, cluster DNS) are listed in `knownServices`.
+        """,
+        [
+            new("knownServices", "Services that exist in every cluster, as namespace/name; never reported missing.",
+                ["default/kubernetes", "kube-system/kube-dns", "kube-system/coredns"]),
+        ]);
 
     public override IEnumerable<Finding> Check(RuleContext context)
     {
+        var known = context.Parameter("knownServices").ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<(string, string, string)>();
         foreach (var e in context.Model.Edges)
         {
-            if (e.Target is not null || !seen.Add((e.From, e.To, e.Evidence.Location.ToString())))
+            if (e.Target is not null || known.Contains(e.To) || !seen.Add((e.From, e.To, e.Evidence.Location.ToString())))
             {
                 continue;
             }

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Json.Schema;
+
+namespace Faultline.Cli.Tests;
+
+/// <summary>Every output format on examples/shop, and the real-world corpus, against golden files.</summary>
+public sealed class GoldenTests
+{
+    [Theory]
+    [InlineData("text", "shop.txt")]
+    [InlineData("json", "shop.json")]
+    [InlineData("sarif", "shop.sarif")]
+    [InlineData("junit", "shop.junit.xml")]
+    [InlineData("markdown", "shop.md")]
+    public void Check_Shop_MatchesGolden(string format, string golden)
+    {
+        var (exit, stdout, stderr) = Repo.Run(["check", "examples/shop", "--format", format, "--color", "never"]);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stderr);
+        Repo.AssertGolden(golden, stdout);
+    }
+
+    [Theory]
+    [InlineData("mermaid", "shop-graph.mmd")]
+    [InlineData("dot", "shop-graph.dot")]
+    [InlineData("json", "shop-graph.json")]
+    public void Graph_Shop_MatchesGolden(string format, string golden)
+    {
+        var (exit, stdout, _) = Repo.Run(["graph", "examples/shop", "--format", format]);
+
+        Assert.Equal(0, exit);
+        Repo.AssertGolden(golden, stdout);
+    }
+
+    [Theory]
+    [InlineData("corpus-boutique-kustomize.json", "microservices-demo/kubernetes-manifests")]
+    [InlineData("corpus-boutique-release.json", "microservices-demo/release")]
+    [InlineData("corpus-otel-demo.json", "opentelemetry-demo", "-n", "otel-demo")]
+    public void Check_Corpus_MatchesGolden(string golden, string path, params string[] extra)
+    {
+        var (exit, stdout, stderr) = Repo.Run(["check", path, "--format", "json", "--fail-on", "none", .. extra], cwd: Path.Combine(Repo.TestDir, "Corpus"));
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+        Repo.AssertGolden(golden, stdout);
+    }
+
+    [Fact]
+    public void Json_Shop_HasSchemaVersionAndEveryField()
+    {
+        var (_, stdout, _) = Repo.Run(["check", "examples/shop", "--format", "json"]);
+        var doc = JsonNode.Parse(stdout)!;
+
+        Assert.Equal(1, doc["schemaVersion"]!.GetValue<int>());
+        var findings = doc["findings"]!.AsArray();
+        Assert.NotEmpty(findings);
+        foreach (var f in findings)
+        {
+            foreach (var key in new[] { "ruleId", "severity", "service", "namespace", "file", "line", "message", "assumption", "evidence", "remediation", "blastRadius" })
+            {
+                Assert.NotNull(f![key]);
+            }
+            Assert.NotNull(f!["resource"]!["kind"]);
+            Assert.NotNull(f["resource"]!["name"]);
+        }
+        Assert.Equal(findings.Count, doc["summary"]!["findings"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Sarif_Shop_IsValidAgainstSchema()
+    {
+        var (_, stdout, _) = Repo.Run(["check", "examples/shop", "--format", "sarif"]);
+        var schema = JsonSchema.FromFile(Path.Combine(Repo.TestDir, "Schemas", "sarif-2.1.0-subset.json"));
+
+        var result = schema.Evaluate(JsonNode.Parse(stdout), new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        Assert.True(result.IsValid, string.Join("\n", result.Details.Where(d => d.HasErrors).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        var sarif = JsonDocument.Parse(stdout).RootElement;
+        var results = sarif.GetProperty("runs")[0].GetProperty("results");
+        Assert.All(results.EnumerateArray(), r =>
+        {
+            var location = r.GetProperty("locations")[0].GetProperty("physicalLocation");
+            Assert.StartsWith("examples/shop/", location.GetProperty("artifactLocation").GetProperty("uri").GetString());
+            Assert.True(location.GetProperty("region").GetProperty("startLine").GetInt32() >= 1);
+        });
+    }
+
+    [Fact]
+    public void Junit_Shop_OneSuitePerRuleOneCasePerService()
+    {
+        var (_, stdout, _) = Repo.Run(["check", "examples/shop", "--format", "junit"]);
+        var xml = XDocument.Parse(stdout);
+
+        var suites = xml.Root!.Elements("testsuite").ToList();
+        Assert.Equal(18, suites.Count);
+        var failures = xml.Descendants("failure").Count();
+        Assert.True(failures > 0);
+        Assert.Equal(failures, int.Parse(xml.Root.Attribute("failures")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        var portMismatch = suites.Single(s => s.Attribute("name")!.Value == "reference.port-mismatch");
+        Assert.Single(portMismatch.Elements("testcase"), t => t.Element("failure") is not null && t.Attribute("name")!.Value == "shop/checkout");
+    }
+}
