@@ -78,6 +78,7 @@ internal static class JsonReport
             w.WriteStringValue(s);
         }
         w.WriteEndArray();
+        w.WriteNumber("blastRadiusCount", f.BlastRadiusCount);
         w.WriteString("remediation", f.Remediation);
         w.WriteEndObject();
     }

@@ -36,7 +36,7 @@ internal static class MarkdownReport
             sb.Append($"- **Evidence:** {Escape(f.Evidence)}\n");
             if (f.BlastRadius.Count > 0)
             {
-                sb.Append($"- **Blast radius:** {Escape(string.Join(", ", f.BlastRadius))}\n");
+                sb.Append($"- **Blast radius:** {Escape(TextReport.BlastRadius(f))}\n");
             }
             sb.Append($"- **Fix:** {Escape(f.Remediation)}\n\n");
         }

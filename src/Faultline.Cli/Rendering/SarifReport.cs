@@ -67,7 +67,7 @@ internal static class SarifReport
                 w.WriteString("level", Level(f.Severity));
                 w.WriteStartObject("message");
                 w.WriteString("text", $"{f.Message}. Assumption: {f.Assumption}. Evidence: {f.Evidence}." +
-                    (f.BlastRadius.Count > 0 ? $" Blast radius: {string.Join(", ", f.BlastRadius)}." : ""));
+                    (f.BlastRadius.Count > 0 ? $" Blast radius: {TextReport.BlastRadius(f)}." : ""));
                 w.WriteEndObject();
                 w.WriteStartArray("locations");
                 w.WriteStartObject();

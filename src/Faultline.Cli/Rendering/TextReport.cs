@@ -26,7 +26,7 @@ internal static class TextReport
                 Line(sb, "evidence: ", f.Evidence);
                 if (f.BlastRadius.Count > 0)
                 {
-                    Line(sb, "blast radius: ", string.Join(", ", f.BlastRadius));
+                    Line(sb, "blast radius: ", BlastRadius(f));
                 }
                 Line(sb, "fix: ", f.Remediation);
             }
@@ -35,6 +35,9 @@ internal static class TextReport
         sb.Append(report.Summary()).Append('\n');
         return sb.ToString();
     }
+
+    public static string BlastRadius(Finding f) =>
+        string.Join(", ", f.BlastRadius) + (f.BlastRadiusCount > f.BlastRadius.Count ? $" (+{f.BlastRadiusCount - f.BlastRadius.Count} more)" : "");
 
     private static void Line(StringBuilder sb, string label, string text) =>
         sb.Append("          ").Append(label).Append(text).Append('\n');

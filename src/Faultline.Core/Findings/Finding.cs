@@ -45,8 +45,13 @@ public sealed record Finding
 
     public required string Remediation { get; init; }
 
-    /// <summary>Other services that transitively depend on the subject, nearest first.</summary>
+    /// <summary>Other services that transitively depend on the subject, nearest first (at most <see cref="BlastRadiusShown"/>).</summary>
     public IReadOnlyList<string> BlastRadius { get; init; } = [];
+
+    /// <summary>How many services the blast radius holds in all; the list keeps only the nearest.</summary>
+    public int BlastRadiusCount { get; init; }
+
+    public const int BlastRadiusShown = 25;
 
     /// <summary>The object whose faultline.dev/ignore annotation can suppress this finding.</summary>
     internal Manifest? Subject { get; init; }

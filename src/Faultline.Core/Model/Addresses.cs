@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Faultline.Core.Model;
 
 /// <summary>An address found in a string: host, optional port, and whether the port came from a URL scheme's default.</summary>
-public readonly record struct Address(string Host, int? Port, bool PortImplied, bool Structured);
+public readonly record struct Address(string Host, int? Port, bool PortImplied, bool Structured, bool IsUrl = false, string Path = "");
 
 /// <summary>
 /// Finds addresses in configuration strings: URLs, host:port pairs and, where the variable's name says it is an
@@ -83,6 +83,7 @@ public static partial class Addresses
             var rest = token[(schemeEnd + 3)..];
             var end = rest.IndexOfAny(['/', '?', '#']);
             var authority = end >= 0 ? rest[..end] : rest;
+            var path = end >= 0 ? rest[end..] : "";
             var at = authority.LastIndexOf('@');
             if (at >= 0)
             {
@@ -94,10 +95,10 @@ public static partial class Addresses
             }
             if (port is null && DefaultPorts.TryGetValue(scheme, out var implied))
             {
-                address = new Address(host, implied, true, true);
+                address = new Address(host, implied, true, true, true, path);
                 return true;
             }
-            address = new Address(host, port, false, true);
+            address = new Address(host, port, false, true, true, path);
             return true;
         }
         if (token.Contains('/', StringComparison.Ordinal))

@@ -17,41 +17,12 @@ internal static class EdgeInference
             var from = model.ComponentName(w);
             foreach (var c in w.InitContainers.Concat(w.Containers))
             {
-                var env = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var envFrom in c.Node.Maps("envFrom"))
+                var resolved = ContainerEnvironment.Resolve(model, w, c);
+                foreach (var e in resolved)
                 {
-                    if (envFrom.Map("configMapRef")?.Str("name") is { } cmName && model.FindConfigMap(w.Namespace, cmName) is { } cm)
-                    {
-                        var prefix = envFrom.Str("prefix") ?? "";
-                        foreach (var (key, value) in cm.Data)
-                        {
-                            env[prefix + key] = value.Value;
-                            Add(edges, model, w, from, $"env {prefix + key} (envFrom ConfigMap {cm.Name})", value.Value,
-                                Addresses.NameLooksLikeAddress(key), cm.Manifest.At(value), knownOnly: false);
-                        }
-                    }
+                    Add(edges, model, w, from, e.Source, e.Value, Addresses.NameLooksLikeAddress(e.Name), e.Location, knownOnly: false);
                 }
-                foreach (var e in c.Env)
-                {
-                    string? value;
-                    string source;
-                    if (e.ConfigMapName is not null && e.ConfigMapKey is not null)
-                    {
-                        value = model.FindConfigMap(w.Namespace, e.ConfigMapName)?.Data.GetValueOrDefault(e.ConfigMapKey)?.Value;
-                        source = $"env {e.Name} (ConfigMap {e.ConfigMapName} key {e.ConfigMapKey})";
-                    }
-                    else
-                    {
-                        value = e.Value is null ? null : EnvExpansion.Expand(e.Value, env);
-                        source = $"env {e.Name}";
-                    }
-                    if (value is null)
-                    {
-                        continue;
-                    }
-                    env[e.Name] = value;
-                    Add(edges, model, w, from, source, value, Addresses.NameLooksLikeAddress(e.Name), w.Manifest.At(e.Node), knownOnly: false);
-                }
+                var env = ContainerEnvironment.AsMap(resolved);
                 AddArguments(edges, model, w, from, "command", c.Command, env);
                 AddArguments(edges, model, w, from, "args", c.Args, env);
             }
@@ -77,7 +48,7 @@ internal static class EdgeInference
         return edges;
     }
 
-    private static void AddArguments(List<Edge> edges, SystemModel model, Workload w, string from, string field, IReadOnlyList<ScalarNode> items, Dictionary<string, string> env)
+    private static void AddArguments(List<Edge> edges, SystemModel model, Workload w, string from, string field, IReadOnlyList<ScalarNode> items, IReadOnlyDictionary<string, string> env)
     {
         for (var i = 0; i < items.Count; i++)
         {
@@ -96,7 +67,8 @@ internal static class EdgeInference
             var target = model.FindService(ns, name);
             // A mounted file is free text, and a bare word in an address-named variable may be no host at all (a log
             // level, a mode): there only a Service that exists, or a cluster FQDN, is strong enough to be an edge.
-            if (target is null && !fqdn && (knownOnly || !address.Structured))
+            // The same goes for host:port in a variable not named like an address ("new-checkout:1" in a flag list).
+            if (target is null && !fqdn && (knownOnly || !address.Structured || !address.IsUrl && !bareHost && source.StartsWith("env ", StringComparison.Ordinal)))
             {
                 continue;
             }

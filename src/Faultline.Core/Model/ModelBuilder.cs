@@ -6,7 +6,7 @@ namespace Faultline.Core.Model;
 public static class ModelBuilder
 {
     private static readonly HashSet<string> WorkloadKinds =
-        ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ReplicationController"];
+        ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ReplicationController", "Rollout"];
 
     public static SystemModel Build(IReadOnlyList<Manifest> manifests)
     {
@@ -90,7 +90,7 @@ public static class ModelBuilder
         return new Workload
         {
             Manifest = m,
-            Replicas = m.Kind is "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController" ? spec?.Int("replicas") : null,
+            Replicas = m.Kind is "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController" or "Rollout" ? spec?.Int("replicas") : null,
             PodLabels = podMeta?.StringMap("labels") ?? new Dictionary<string, string>(),
             Annotations = annotations,
             Containers = (podSpec?.Maps("containers") ?? []).Select(ReadContainer).ToList(),
@@ -254,10 +254,10 @@ public static class ModelBuilder
         {
             return null;
         }
-        var metrics = new List<(string, Node)>();
+        var metrics = new List<(string, string?, Node)>();
         if (spec["targetCPUUtilizationPercentage"] is { } v1)
         {
-            metrics.Add(("cpu", v1));
+            metrics.Add(("cpu", null, v1));
         }
         foreach (var metric in spec.Maps("metrics"))
         {
@@ -269,7 +269,7 @@ public static class ModelBuilder
             var utilisation = resource.Map("target")?.Str("type") == "Utilization" || resource.Str("targetAverageUtilization") is not null;
             if (utilisation)
             {
-                metrics.Add((name, metric));
+                metrics.Add((name, metric.Map("containerResource")?.Str("container"), metric));
             }
         }
         return new Autoscaler

@@ -66,7 +66,8 @@ public sealed class Autoscaler
     public int? MinReplicas { get; init; }
 
     /// <summary>Resources ("cpu", "memory") it scales on by utilisation of the request, with the node that says so.</summary>
-    public required IReadOnlyList<(string Resource, Node Node)> UtilizationMetrics { get; init; }
+    /// <summary>Container is set for ContainerResource metrics, which look at that container only.</summary>
+    public required IReadOnlyList<(string Resource, string? Container, Node Node)> UtilizationMetrics { get; init; }
 }
 
 /// <summary>A backend that an Ingress or an HTTPRoute sends traffic to.</summary>

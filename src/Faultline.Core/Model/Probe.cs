@@ -44,15 +44,25 @@ public sealed class Probe
     /// <summary>Seconds of consecutive failure before the probe acts.</summary>
     public int FailureWindowSeconds => FailureThreshold * PeriodSeconds;
 
-    /// <summary>True when both probes perform the same check, whatever their timing.</summary>
-    public bool SameCheckAs(Probe other) => Kind == other.Kind && Kind switch
+    /// <summary>True when both probes perform the same check, whatever their timing. Named ports resolve through the container.</summary>
+    public bool SameCheckAs(Probe other, Container? container = null)
     {
-        ProbeKind.Http => Path == other.Path && Port == other.Port && (Scheme ?? "HTTP") == (other.Scheme ?? "HTTP") && Headers == other.Headers && Host == other.Host,
-        ProbeKind.Tcp => Port == other.Port,
-        ProbeKind.Grpc => Port == other.Port && (GrpcService ?? "") == (other.GrpcService ?? ""),
-        ProbeKind.Exec => Command.SequenceEqual(other.Command),
-        _ => false,
-    };
+        return Kind == other.Kind && Kind switch
+        {
+            ProbeKind.Http => Path == other.Path && SamePort() && (Scheme ?? "HTTP") == (other.Scheme ?? "HTTP") && Headers == other.Headers && Host == other.Host,
+            ProbeKind.Tcp => SamePort(),
+            ProbeKind.Grpc => SamePort() && (GrpcService ?? "") == (other.GrpcService ?? ""),
+            ProbeKind.Exec => Command.SequenceEqual(other.Command),
+            _ => false,
+        };
+
+        bool SamePort() => Resolve(Port) == Resolve(other.Port);
+
+        IntOrString? Resolve(IntOrString? port) =>
+            port is { IsNumber: false } named && container?.Ports.FirstOrDefault(p => p.Name == named.Name) is { } declared
+                ? new IntOrString(declared.Number, null)
+                : port;
+    }
 
     public string Describe() => Kind switch
     {

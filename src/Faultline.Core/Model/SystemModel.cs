@@ -11,7 +11,13 @@ public sealed class SystemModel
     private readonly Dictionary<(string Ns, string Name), Service> _servicesByKey;
     private readonly Dictionary<Workload, IReadOnlyList<Service>> _servicesOfWorkload;
     private readonly Dictionary<Service, IReadOnlyList<Workload>> _workloadsOfService;
-    private readonly Dictionary<string, HashSet<string>> _callers;
+    private readonly Dictionary<string, (IReadOnlyList<string>, int)> _upstream = new(StringComparer.Ordinal);
+    private readonly ReachabilityIndex _reachability;
+    private readonly Dictionary<string, List<Workload>> _podsByNamespace = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Ns, string Key, string Value), List<Workload>> _podsByLabel = new();
+    private readonly Dictionary<(string Ns, string Name), ConfigMap> _configMaps = new();
+    private readonly Dictionary<Manifest, Workload> _workloadByManifest = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string Ns, string Kind, string Name), Workload> _workloadByName = new();
 
     internal SystemModel(
         IReadOnlyList<Manifest> manifests,
@@ -33,49 +39,72 @@ public sealed class SystemModel
             .Concat(manifests.Where(m => m.Kind == "Namespace").Select(m => m.Name))
             .ToHashSet(StringComparer.Ordinal);
 
+        foreach (var c in configMaps)
+        {
+            _configMaps.TryAdd((c.Namespace, c.Name), c);
+        }
+        foreach (var w in workloads)
+        {
+            _workloadByManifest.TryAdd(w.Manifest, w);
+            _workloadByName.TryAdd((w.Namespace, w.Kind, w.Name), w);
+        }
         _servicesByKey = new();
         foreach (var s in services)
         {
             _servicesByKey.TryAdd((s.Namespace, s.Name), s);
         }
 
-        var podsByNamespace = workloads.GroupBy(w => w.Namespace).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var w in workloads)
+        {
+            if (w.RunsToCompletion)
+            {
+                continue;
+            }
+            if (!_podsByNamespace.TryGetValue(w.Namespace, out var all))
+            {
+                _podsByNamespace[w.Namespace] = all = [];
+            }
+            all.Add(w);
+            foreach (var (k, v) in w.PodLabels)
+            {
+                if (!_podsByLabel.TryGetValue((w.Namespace, k, v), out var list))
+                {
+                    _podsByLabel[(w.Namespace, k, v)] = list = [];
+                }
+                list.Add(w);
+            }
+        }
         _workloadsOfService = new();
         var ofWorkload = workloads.ToDictionary(w => w, _ => new List<Service>());
         foreach (var s in services)
         {
-            var selected = new List<Workload>();
-            if (s.Selector is { Count: > 0 } selector && podsByNamespace.TryGetValue(s.Namespace, out var candidates))
+            var selected = s.Selector is { Count: > 0 } selector
+                ? WorkloadsMatching(s.Namespace, LabelSelector.FromMap(selector)).ToList()
+                : [];
+            foreach (var w in selected)
             {
-                var ls = LabelSelector.FromMap(selector);
-                foreach (var w in candidates)
-                {
-                    if (!w.RunsToCompletion && ls.Matches(w.PodLabels))
-                    {
-                        selected.Add(w);
-                        ofWorkload[w].Add(s);
-                    }
-                }
+                ofWorkload[w].Add(s);
             }
             _workloadsOfService[s] = selected;
         }
         _servicesOfWorkload = ofWorkload.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<Service>)kv.Value.OrderBy(s => s.Name, StringComparer.Ordinal).ToList());
 
         Edges = EdgeInference.Infer(this);
-        _callers = new();
+        var callers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var e in Edges)
         {
             var to = ComponentOf(e.TargetNamespace, e.TargetName);
-            var from = e.FromKind is "Ingress" or "HTTPRoute" ? $"{e.FromNamespace}/{e.FromKind.ToLowerInvariant()}:{e.FromName}" : e.From;
-            if (!_callers.TryGetValue(to, out var set))
+            var from = e.FromKind is "Ingress" or "HTTPRoute" or "GRPCRoute" ? $"{e.FromNamespace}/{e.FromKind.ToLowerInvariant()}:{e.FromName}" : e.From;
+            if (!callers.TryGetValue(to, out var set))
             {
-                _callers[to] = set = new HashSet<string>(StringComparer.Ordinal);
+                callers[to] = set = new HashSet<string>(StringComparer.Ordinal);
             }
             if (from != to)
             {
                 set.Add(from);
             }
         }
+        _reachability = new ReachabilityIndex(callers.ToDictionary(kv => kv.Key, kv => kv.Value.Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal));
     }
 
     public IReadOnlyList<Manifest> Manifests { get; }
@@ -97,53 +126,60 @@ public sealed class SystemModel
     /// <summary>Edges in input order, each with the evidence that created it.</summary>
     public IReadOnlyList<Edge> Edges { get; }
 
-    public Workload? WorkloadOf(Manifest manifest) => Workloads.FirstOrDefault(w => ReferenceEquals(w.Manifest, manifest));
+    public Workload? WorkloadOf(Manifest manifest) => _workloadByManifest.GetValueOrDefault(manifest);
 
-    public Workload? FindWorkload(string ns, string kind, string name) =>
-        Workloads.FirstOrDefault(w => w.Namespace == ns && w.Kind == kind && w.Name == name);
+    public Workload? FindWorkload(string ns, string kind, string name) => _workloadByName.GetValueOrDefault((ns, kind, name));
 
     public Service? FindService(string ns, string name) => _servicesByKey.GetValueOrDefault((ns, name));
 
-    public ConfigMap? FindConfigMap(string ns, string name) =>
-        ConfigMaps.FirstOrDefault(c => c.Namespace == ns && c.Name == name);
+    public ConfigMap? FindConfigMap(string ns, string name) => _configMaps.GetValueOrDefault((ns, name));
 
     public IReadOnlyList<Workload> WorkloadsOf(Service service) => _workloadsOfService.GetValueOrDefault(service) ?? [];
 
     public IReadOnlyList<Service> ServicesOf(Workload workload) => _servicesOfWorkload.GetValueOrDefault(workload) ?? [];
 
-    public IEnumerable<Workload> WorkloadsMatching(string ns, LabelSelector selector) =>
-        Workloads.Where(w => w.Namespace == ns && !w.RunsToCompletion && selector.Matches(w.PodLabels));
+    /// <summary>Long-running workloads of a namespace whose pod labels a selector matches, in input order.</summary>
+    public IEnumerable<Workload> WorkloadsMatching(string ns, LabelSelector selector)
+    {
+        if (selector.Invalid)
+        {
+            return [];
+        }
+        // Start from the rarest label=value pair the selector requires, then check the whole selector.
+        IEnumerable<Workload>? candidates = null;
+        foreach (var (k, v) in selector.MatchLabels)
+        {
+            var list = _podsByLabel.GetValueOrDefault((ns, k, v));
+            if (list is null)
+            {
+                return [];
+            }
+            if (candidates is null || list.Count < ((List<Workload>)candidates).Count)
+            {
+                candidates = list;
+            }
+        }
+        candidates ??= _podsByNamespace.GetValueOrDefault(ns) ?? [];
+        return candidates.Where(w => selector.Matches(w.PodLabels));
+    }
 
     /// <summary>The graph node a workload belongs to: the first Service selecting it, else the workload itself.</summary>
     public string ComponentName(Workload workload) => ServicesOf(workload) is { Count: > 0 } s ? s[0].Name : workload.Name;
 
     private string ComponentOf(string ns, string name) => $"{ns}/{name}";
 
-    /// <summary>Every graph node that reaches <paramref name="component"/> through edges, nearest first.</summary>
-    public IReadOnlyList<string> Upstream(string ns, string component)
+    /// <summary>Graph nodes that reach <paramref name="component"/> through edges: the nearest ones, and how many in all.</summary>
+    public (IReadOnlyList<string> Nearest, int Count) Upstream(string ns, string component, int limit)
     {
         var start = ComponentOf(ns, component);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { start };
-        var order = new List<string>();
-        var queue = new Queue<string>();
-        queue.Enqueue(start);
-        while (queue.Count > 0)
+        lock (_upstream)
         {
-            var next = queue.Dequeue();
-            if (!_callers.TryGetValue(next, out var callers))
+            if (!_upstream.TryGetValue(start, out var cached))
             {
-                continue;
+                _upstream[start] = cached = (_reachability.Nearest(start, limit), _reachability.Count(start));
             }
-            foreach (var c in callers.Order(StringComparer.Ordinal))
-            {
-                if (seen.Add(c))
-                {
-                    order.Add(c);
-                    queue.Enqueue(c);
-                }
-            }
+            return cached;
         }
-        return order;
     }
 
     /// <summary>The graph node id of a caller workload, as edges and the blast radius name it.</summary>

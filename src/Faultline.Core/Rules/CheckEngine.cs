@@ -48,7 +48,8 @@ public static class CheckEngine
                     suppressed.Add(f);
                     continue;
                 }
-                findings.Add(f with { BlastRadius = BlastRadius(model, f) });
+                var (nearest, count) = model.Upstream(f.Namespace, f.Service, Finding.BlastRadiusShown);
+                findings.Add(f with { BlastRadius = Shorten(nearest, f.Namespace), BlastRadiusCount = count });
             }
         }
         return new CheckResult(Sort(findings), Sort(suppressed), run);
@@ -74,8 +75,8 @@ public static class CheckEngine
                 .Any(id => id == f.RuleId || id == "*" || id == "all" || (id.EndsWith(".*", StringComparison.Ordinal) && f.RuleId.StartsWith(id[..^1], StringComparison.Ordinal)));
     }
 
-    private static IReadOnlyList<string> BlastRadius(SystemModel model, Finding f) =>
-        model.Upstream(f.Namespace, f.Service)
-            .Select(id => id.StartsWith(f.Namespace + "/", StringComparison.Ordinal) ? id[(f.Namespace.Length + 1)..] : id)
+    /// <summary>The nearest services of a blast radius, named without the namespace when it is the subject's.</summary>
+    private static IReadOnlyList<string> Shorten(IReadOnlyList<string> radius, string ns) =>
+        radius.Select(id => id.StartsWith(ns + "/", StringComparison.Ordinal) ? id[(ns.Length + 1)..] : id)
             .ToList();
 }

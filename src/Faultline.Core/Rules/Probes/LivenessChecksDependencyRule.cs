@@ -46,6 +46,7 @@ internal sealed class LivenessChecksDependencyRule : Rule
                     ProbeKind.Http when Normalize(live.Path) is { } p && paths.Contains(p) => $"HTTP GET {live.Path} is a readiness or dependency endpoint",
                     ProbeKind.Http when live.Host is { } h && !LocalHosts.Contains(h) => $"HTTP GET goes to host {h}",
                     ProbeKind.Exec when RemoteCall(live.Command, clients) is { } call => call,
+                    ProbeKind.Exec when LocalDependencyPath(live.Command, paths) is { } local => $"exec calls {local}, a readiness or dependency endpoint",
                     _ => null,
                 };
                 if (why is null)
@@ -58,6 +59,22 @@ internal sealed class LivenessChecksDependencyRule : Rule
                     $"livenessProbe: {live.Describe()}");
             }
         }
+    }
+
+    /// <summary>A URL on this host whose path is a dependency endpoint, e.g. curl http://localhost:8080/ready.</summary>
+    private static string? LocalDependencyPath(IReadOnlyList<string> command, IReadOnlySet<string> paths)
+    {
+        foreach (var word in command.SelectMany(a => a.Split([' ', '\t', '\n', ';', '&', '|'], StringSplitOptions.RemoveEmptyEntries)))
+        {
+            foreach (var address in Addresses.Find(word.Trim('\'', '"'), bareHostAllowed: false))
+            {
+                if (address.IsUrl && Normalize(address.Path) is { } p && paths.Contains(p))
+                {
+                    return word.Trim('\'', '"');
+                }
+            }
+        }
+        return null;
     }
 
     private static string? Normalize(string? path)
@@ -104,13 +121,19 @@ internal sealed class LivenessChecksDependencyRule : Rule
         var word = words[j].Trim('\'', '"');
         if (word is "-h" or "--host" or "-host" && j + 1 < words.Count)
         {
-            return words[j + 1].Trim('\'', '"');
+            // Only a host name counts: $POD_IP, $(hostname -i) and socket folders are this pod.
+            var host = words[j + 1].Trim('\'', '"');
+            return Addresses.IsDnsName(host) ? host : null;
         }
         foreach (var flag in new[] { "--host=", "-addr=", "--addr=", "-h=" })
         {
             if (word.StartsWith(flag, StringComparison.Ordinal))
             {
                 word = word[flag.Length..];
+                if (!word.Contains(':', StringComparison.Ordinal))
+                {
+                    return Addresses.IsDnsName(word) ? word : null;
+                }
             }
         }
         if (word.StartsWith('-'))

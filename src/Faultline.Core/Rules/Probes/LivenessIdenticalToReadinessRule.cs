@@ -24,7 +24,7 @@ internal sealed class LivenessIdenticalToReadinessRule : Rule
         {
             foreach (var c in w.Containers)
             {
-                if (c.Liveness is not { } live || c.Readiness is not { } ready || !live.SameCheckAs(ready)
+                if (c.Liveness is not { } live || c.Readiness is not { } ready || !live.SameCheckAs(ready, c)
                     || live.FailureWindowSeconds > ready.FailureWindowSeconds)
                 {
                     continue;

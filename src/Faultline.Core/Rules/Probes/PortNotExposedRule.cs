@@ -13,7 +13,8 @@ internal sealed class PortNotExposedRule : Rule
         "Declare the port on the container (with a name if the probe uses one), or point the probe at a declared port.",
         """
         A probe on a numeric port that the container does not declare still runs, but it usually means the port list
-        or the probe is out of date (the app moved ports, the probe did not). A probe on a named port that no
+        or the probe is out of date (the app moved ports, the probe did not); a container that declares no ports at
+        all says nothing, so it is not reported. A probe on a named port that no
         container port carries cannot run at all: the kubelet reports an error and the probe fails forever, so that
         case is reported as high.
         """);
@@ -26,7 +27,7 @@ internal sealed class PortNotExposedRule : Rule
             {
                 foreach (var (name, probe) in new[] { ("liveness", c.Liveness), ("readiness", c.Readiness), ("startup", c.Startup) })
                 {
-                    if (probe?.Port is not { } port || c.DeclaresPort(port))
+                    if (probe?.Port is not { } port || c.DeclaresPort(port) || port.IsNumber && c.Ports.Count == 0)
                     {
                         continue;
                     }

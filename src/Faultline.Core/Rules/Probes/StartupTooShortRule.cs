@@ -12,13 +12,14 @@ internal sealed class StartupTooShortRule : Rule
         "probe.startup-too-short",
         Severity.Medium,
         "Liveness kills the container before it can start",
-        "A container without a startupProbe whose liveness probe gives up before the declared startup time.",
+        "A container whose liveness probe (or startupProbe) gives up before the declared startup time.",
         "Add a startupProbe with failureThreshold x periodSeconds above the startup time (liveness waits for it), or raise the liveness initialDelaySeconds.",
         """
         The kubelet starts liveness checks after initialDelaySeconds and restarts the container after failureThreshold
         consecutive failures, one every periodSeconds. A container that needs longer than
         `initialDelaySeconds + failureThreshold x periodSeconds` to start is killed in a loop (CrashLoopBackOff),
-        typically only on a cold node or under load. The startup time comes from the annotation
+        typically only on a cold node or under load. With a startupProbe, liveness waits for it, and the same budget
+        applies to the startup probe instead. The startup time comes from the annotation
         `faultline.dev/startup-seconds` on the workload or its pod template, or from settings
         (`startupSeconds: { <workload>: 90, "*": 30 }`).
         """);
@@ -33,7 +34,20 @@ internal sealed class StartupTooShortRule : Rule
             }
             foreach (var c in w.Containers)
             {
-                if (c.Startup is not null || c.Liveness is not { } live)
+                if (c.Startup is { } startup)
+                {
+                    // With a startupProbe, liveness waits; the startup probe itself must outlast the start.
+                    var startupBudget = startup.InitialDelaySeconds + startup.FailureWindowSeconds;
+                    if (startupBudget < expected)
+                    {
+                        yield return context.ForWorkload(w, startup.Node,
+                            $"container '{c.Name}' of {w} needs {expected}s to start, but its startupProbe gives up after {startupBudget}s (initialDelaySeconds {startup.InitialDelaySeconds} + {startup.FailureThreshold} x {startup.PeriodSeconds}s) and the container is restarted",
+                            $"the container is up within {startupBudget}s of starting",
+                            $"startup time {expected}s from {origin}");
+                    }
+                    continue;
+                }
+                if (c.Liveness is not { } live)
                 {
                     continue;
                 }
@@ -50,10 +64,40 @@ internal sealed class StartupTooShortRule : Rule
         }
     }
 
+    /// <summary>"90", "90s", "2m" or "1m30s" as seconds.</summary>
+    internal static int? Seconds(string text)
+    {
+        text = text.Trim();
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var plain))
+        {
+            return plain;
+        }
+        var total = 0;
+        var number = 0;
+        var any = false;
+        foreach (var ch in text)
+        {
+            if (char.IsAsciiDigit(ch))
+            {
+                number = number * 10 + (ch - '0');
+                any = true;
+                continue;
+            }
+            var factor = ch switch { 'h' => 3600, 'm' => 60, 's' => 1, _ => 0 };
+            if (factor == 0 || !any)
+            {
+                return null;
+            }
+            total += number * factor;
+            number = 0;
+            any = false;
+        }
+        return any ? null : total;
+    }
+
     private static (int Seconds, string Origin)? ExpectedStartup(Workload w, RuleContext context)
     {
-        if (w.Annotations.TryGetValue(Annotation, out var text)
-            && int.TryParse(text.TrimEnd('s'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var annotated))
+        if (w.Annotations.TryGetValue(Annotation, out var text) && Seconds(text) is { } annotated)
         {
             return (annotated, $"annotation {Annotation}");
         }

@@ -29,6 +29,15 @@ internal sealed class TargetPortMissingRule : Rule
             var containers = workloads.SelectMany(w => w.Containers).ToList();
             foreach (var port in s.Ports)
             {
+                if (!port.TargetPort.IsNumber && workloads.FirstOrDefault(w => !w.Containers.Any(c => c.DeclaresPort(port.TargetPort))) is { } lacking
+                    && workloads.Any(w => w != lacking && w.Containers.Any(c => c.DeclaresPort(port.TargetPort))))
+                {
+                    yield return context.ForObject(s.Manifest, s.Name, port.Node,
+                        $"Service '{s.Name}' port {port.Port} targets named port '{port.TargetPort}', which {lacking} does not declare: its pods get no endpoint for this port",
+                        $"every pod behind {s.Name}:{port.Port} listens on {port.TargetPort}",
+                        $"{lacking} at {lacking.Manifest.Location} declares {string.Join(", ", lacking.Containers.SelectMany(c => c.Ports).Select(p => p.Name ?? p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)))}");
+                    continue;
+                }
                 if (containers.Any(c => c.DeclaresPort(port.TargetPort)))
                 {
                     continue;

@@ -8,7 +8,8 @@ namespace Faultline.Core.Rules.Resources;
 
 internal sealed partial class HeapExceedsLimitRule : Rule
 {
-    private static readonly HashSet<string> JavaVariables = ["JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"];
+    private static readonly HashSet<string> JavaVariables =
+        ["JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JVM_OPTS", "CATALINA_OPTS", "ES_JAVA_OPTS", "KAFKA_HEAP_OPTS", "HEAP_OPTS"];
 
     public override RuleInfo Info { get; } = new(
         "resources.heap-exceeds-limit",
@@ -18,8 +19,10 @@ internal sealed partial class HeapExceedsLimitRule : Rule
         "Size the heap below the limit (leave room for non-heap memory: about 25% for the JVM), or better, size it relative to the limit: -XX:MaxRAMPercentage=75, DOTNET_GCHeapHardLimitPercent, or no --max-old-space-size.",
         """
         Runtimes size their heap from flags, not from the cgroup limit, once a flag is set. `-Xmx1g` under a 512Mi
-        limit works in staging where no limit applies and is OOM-killed in production when the heap grows. Read from
-        JAVA_OPTS, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS and _JAVA_OPTIONS (`-Xmx`, `-XX:MaxRAMPercentage` >= 100),
+        limit works in staging where no limit applies and is OOM-killed in production when the heap grows. A heap
+        equal to the limit fires too: the runtime needs memory beside its heap. Read from JAVA_OPTS,
+        JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS, JVM_OPTS, CATALINA_OPTS, ES_JAVA_OPTS and KAFKA_HEAP_OPTS
+        (`-Xmx`, the last one winning as in the JVM; `-XX:MaxRAMPercentage` >= 100), also through ConfigMaps,
         DOTNET_GCHeapHardLimit (hex bytes) and DOTNET_GCHeapHardLimitPercent (hex percent, >= 0x64 fires), NODE_OPTIONS
         (`--max-old-space-size`, MiB), and the container's command and args. $(VAR) references are expanded.
         """);
@@ -43,39 +46,34 @@ internal sealed partial class HeapExceedsLimitRule : Rule
                 {
                     continue;
                 }
-                foreach (var (source, value, node) in Settings(c))
+                foreach (var (source, value, location) in Settings(context.Model, w, c))
                 {
-                    if (Heap(source, value) is not { } heap || heap.Bytes <= limit.Value)
+                    if (Heap(source, value) is not { } heap || heap.Bytes < limit.Value)
                     {
                         continue;
                     }
-                    yield return context.ForWorkload(w, node,
+                    yield return context.ForWorkload(w, null,
                         $"container '{c.Name}' of {w}: {heap.Setting} allows a heap of {heap.Describe()}, above the memory limit {limit.Text}; the container is OOM-killed when the heap grows",
                         $"the {heap.Runtime} heap fits inside the {limit.Text} memory limit",
-                        $"{source}: {value}; resources.limits.memory: {limit.Text}");
+                        $"{source}: {value}; resources.limits.memory: {limit.Text}") with { Location = location };
                 }
             }
         }
     }
 
-    private static IEnumerable<(string Source, string Value, Node Node)> Settings(Container c)
+    private static IEnumerable<(string Source, string Value, SourceLocation Location)> Settings(SystemModel model, Workload w, Container c)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var e in c.Env)
+        var resolved = ContainerEnvironment.Resolve(model, w, c);
+        foreach (var e in resolved)
         {
-            if (e.Value is null)
-            {
-                continue;
-            }
-            var value = EnvExpansion.Expand(e.Value, env);
-            env[e.Name] = value;
-            yield return ($"env {e.Name}", value, e.Node);
+            yield return (e.Source, e.Value, e.Location);
         }
+        var env = ContainerEnvironment.AsMap(resolved);
         foreach (var (field, items) in new[] { ("command", c.Command), ("args", c.Args) })
         {
             foreach (var item in items)
             {
-                yield return (field, EnvExpansion.Expand(item.Value, env), item);
+                yield return (field, EnvExpansion.Expand(item.Value, env), w.Manifest.At(item));
             }
         }
     }
@@ -87,9 +85,9 @@ internal sealed partial class HeapExceedsLimitRule : Rule
 
     private static HeapSetting? Heap(string source, string value)
     {
-        var name = source.StartsWith("env ", StringComparison.Ordinal) ? source[4..] : null;
+        var name = source.StartsWith("env ", StringComparison.Ordinal) ? source[4..].Split(' ')[0] : null;
         var javaContext = name is null || JavaVariables.Contains(name);
-        if (javaContext && Xmx().Match(value) is { Success: true } xmx)
+        if (javaContext && Xmx().Matches(value) is { Count: > 0 } all && all[^1] is var xmx)
         {
             var factor = xmx.Groups[2].Value.ToLowerInvariant() switch
             {

@@ -24,9 +24,9 @@ internal sealed class HpaWithoutRequestsRule : Rule
             {
                 continue;
             }
-            foreach (var (resource, node) in hpa.UtilizationMetrics)
+            foreach (var (resource, container, node) in hpa.UtilizationMetrics)
             {
-                var lacking = w.Containers.Where(c => resource switch
+                var lacking = w.Containers.Where(c => container is null || c.Name == container).Where(c => resource switch
                 {
                     "cpu" => c.Resources.CpuRequest is null && c.Resources.CpuLimit is null,
                     "memory" => c.Resources.MemoryRequest is null && c.Resources.MemoryLimit is null,
