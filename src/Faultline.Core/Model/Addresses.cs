@@ -44,7 +44,7 @@ public static partial class Addresses
     /// <summary>Addresses in a value. A bare host counts only when <paramref name="bareHostAllowed"/>.</summary>
     public static IEnumerable<Address> Find(string value, bool bareHostAllowed)
     {
-        if (value.Length == 0 || value.Length > 65536)
+        if (value.Length == 0 || value.Length > 65536 || !bareHostAllowed && !value.Contains(':', StringComparison.Ordinal))
         {
             yield break;
         }

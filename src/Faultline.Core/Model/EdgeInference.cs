@@ -17,7 +17,7 @@ internal static class EdgeInference
             var from = model.ComponentName(w);
             foreach (var c in w.InitContainers.Concat(w.Containers))
             {
-                var resolved = ContainerEnvironment.Resolve(model, w, c);
+                var resolved = model.EnvironmentOf(w, c);
                 foreach (var e in resolved)
                 {
                     Add(edges, model, w, from, e.Source, e.Value, Addresses.NameLooksLikeAddress(e.Name), e.Location, knownOnly: false);

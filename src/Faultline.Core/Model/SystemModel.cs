@@ -13,6 +13,8 @@ public sealed class SystemModel
     private readonly Dictionary<Service, IReadOnlyList<Workload>> _workloadsOfService;
     private readonly Dictionary<string, (IReadOnlyList<string>, int)> _upstream = new(StringComparer.Ordinal);
     private readonly ReachabilityIndex _reachability;
+    private readonly Dictionary<Container, IReadOnlyList<ResolvedEnv>> _environments = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string Ns, string Kind, string Name), Autoscaler> _autoscalerByTarget = new();
     private readonly Dictionary<string, List<Workload>> _podsByNamespace = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Ns, string Key, string Value), List<Workload>> _podsByLabel = new();
     private readonly Dictionary<(string Ns, string Name), ConfigMap> _configMaps = new();
@@ -39,6 +41,10 @@ public sealed class SystemModel
             .Concat(manifests.Where(m => m.Kind == "Namespace").Select(m => m.Name))
             .ToHashSet(StringComparer.Ordinal);
 
+        foreach (var h in autoscalers)
+        {
+            _autoscalerByTarget.TryAdd((h.Namespace, h.TargetKind, h.TargetName), h);
+        }
         foreach (var c in configMaps)
         {
             _configMaps.TryAdd((c.Namespace, c.Name), c);
@@ -131,6 +137,22 @@ public sealed class SystemModel
     public Workload? FindWorkload(string ns, string kind, string name) => _workloadByName.GetValueOrDefault((ns, kind, name));
 
     public Service? FindService(string ns, string name) => _servicesByKey.GetValueOrDefault((ns, name));
+
+    /// <summary>A container's resolved environment, computed once (edges and several rules read it).</summary>
+    public IReadOnlyList<ResolvedEnv> EnvironmentOf(Workload w, Container c)
+    {
+        lock (_environments)
+        {
+            if (!_environments.TryGetValue(c, out var env))
+            {
+                _environments[c] = env = ContainerEnvironment.Resolve(this, w, c);
+            }
+            return env;
+        }
+    }
+
+    /// <summary>The HPA that scales a workload, if any.</summary>
+    public Autoscaler? AutoscalerOf(Workload w) => _autoscalerByTarget.GetValueOrDefault((w.Namespace, w.Kind, w.Name));
 
     public ConfigMap? FindConfigMap(string ns, string name) => _configMaps.GetValueOrDefault((ns, name));
 

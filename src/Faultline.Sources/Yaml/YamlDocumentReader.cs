@@ -24,12 +24,32 @@ public static class YamlDocumentReader
 {
     public readonly record struct Document(Node Root, int Line);
 
-    public static IReadOnlyList<Document> Read(string text, string file, List<InputDiagnostic> diagnostics, YamlLimits? limits = null)
+    public static IReadOnlyList<Document> Read(string text, string file, List<InputDiagnostic> diagnostics, YamlLimits? limits = null) =>
+        Read(text, file, diagnostics, limits, fast: true);
+
+    /// <summary>With <paramref name="fast"/> false, every document goes through the general parser (for differential tests).</summary>
+    internal static IReadOnlyList<Document> Read(string text, string file, List<InputDiagnostic> diagnostics, YamlLimits? limits, bool fast)
     {
         limits ??= YamlLimits.Default;
         var documents = new List<Document>();
-        foreach (var (chunk, firstLine) in SplitDocuments(text))
+        foreach (var (start, end, firstLine) in SplitDocuments(text))
         {
+            if (fast)
+            {
+                try
+                {
+                    if (FastYamlParser.ParseDocument(text, start, end, firstLine, limits.MaxDepth) is { } root)
+                    {
+                        documents.Add(new Document(root, root.Line));
+                    }
+                    continue;
+                }
+                catch (FastYamlParser.NotInSubsetException)
+                {
+                    // Outside the fast subset (or invalid): the general parser decides, and words any error.
+                }
+            }
+            var chunk = text[start..end];
             try
             {
                 ParseChunk(chunk, firstLine, limits, documents);
@@ -55,7 +75,7 @@ public static class YamlDocumentReader
     }
 
     /// <summary>Cuts the text at lines that start a new document ("---") or end one ("..."), keeping line numbers.</summary>
-    internal static IEnumerable<(string Text, int FirstLine)> SplitDocuments(string text)
+    internal static IEnumerable<(int Start, int End, int FirstLine)> SplitDocuments(string text)
     {
         var start = 0;
         var startLine = 1;
@@ -67,7 +87,7 @@ public static class YamlDocumentReader
             var lineEnd = end < 0 ? text.Length : end;
             if (IsMarker(text, pos, lineEnd) && pos > start)
             {
-                yield return (text[start..pos], startLine);
+                yield return (start, pos, startLine);
                 start = pos;
                 startLine = line;
             }
@@ -80,7 +100,7 @@ public static class YamlDocumentReader
         }
         if (start < text.Length)
         {
-            yield return (text[start..], startLine);
+            yield return (start, text.Length, startLine);
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed class PdbBlocksEvictionRule : Rule
     }
 
     internal static int Replicas(SystemModel model, Workload w) =>
-        model.Autoscalers.FirstOrDefault(h => h.Namespace == w.Namespace && h.TargetKind == w.Kind && h.TargetName == w.Name)?.MinReplicas
+        model.AutoscalerOf(w)?.MinReplicas
         ?? w.Replicas
         ?? (w.Kind is "DaemonSet" or "Pod" ? 1 : 1);
 }

@@ -24,7 +24,7 @@ internal sealed class SingleReplicaRule : Rule
             {
                 continue;
             }
-            if (context.Model.Autoscalers.Any(h => h.Namespace == w.Namespace && h.TargetKind == w.Kind && h.TargetName == w.Name && h.MinReplicas >= 2))
+            if (context.Model.AutoscalerOf(w) is { MinReplicas: >= 2 })
             {
                 continue;
             }

@@ -63,7 +63,7 @@ internal sealed partial class HeapExceedsLimitRule : Rule
 
     private static IEnumerable<(string Source, string Value, SourceLocation Location)> Settings(SystemModel model, Workload w, Container c)
     {
-        var resolved = ContainerEnvironment.Resolve(model, w, c);
+        var resolved = model.EnvironmentOf(w, c);
         foreach (var e in resolved)
         {
             yield return (e.Source, e.Value, e.Location);
@@ -86,6 +86,10 @@ internal sealed partial class HeapExceedsLimitRule : Rule
     private static HeapSetting? Heap(string source, string value)
     {
         var name = source.StartsWith("env ", StringComparison.Ordinal) ? source[4..].Split(' ')[0] : null;
+        if (!value.Contains("-X", StringComparison.Ordinal) && !value.Contains("space", StringComparison.Ordinal) && name?.Contains("GCHeapHardLimit", StringComparison.Ordinal) != true)
+        {
+            return null;
+        }
         var javaContext = name is null || JavaVariables.Contains(name);
         if (javaContext && Xmx().Matches(value) is { Count: > 0 } all && all[^1] is var xmx)
         {
