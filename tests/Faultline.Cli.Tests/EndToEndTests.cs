@@ -32,13 +32,14 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public void Check_KustomizeFolder_IsRendered()
+    public void Check_KustomizeFolder_IsRenderedAndPointsAtSourceFiles()
     {
         var (exit, stdout, stderr) = Repo.Process(["check", "tests/Faultline.Cli.Tests/Corpus/microservices-demo/kubernetes-manifests", "--format", "json", "--fail-on", "none"]);
 
         Assert.Equal(0, exit);
         Assert.Equal("", stderr);
-        Assert.Contains("kustomization.yaml (rendered)", stdout);
+        Assert.Contains("\"file\": \"tests/Faultline.Cli.Tests/Corpus/microservices-demo/kubernetes-manifests/frontend.yaml\",\n      \"line\": 83,", stdout);
+        Assert.DoesNotContain("(rendered)", stdout);
     }
 
     [Fact]

@@ -172,18 +172,23 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
-    public void Load_KustomizationFolder_IsRenderedWithKubectl()
+    public void Load_KustomizationFolder_IsRenderedWithKubectlAndMappedToSources()
     {
         using var dir = new TempDir();
-        dir.Write("svc.yaml", Service);
-        dir.Write("kustomization.yaml", "resources: [svc.yaml]\nnamespace: shop\n");
+        var svc = dir.Write("base/svc.yaml", "# the cart service\n" + Service);
+        dir.Write("base/kustomization.yaml", "resources: [svc.yaml]\n");
+        dir.Write("overlay/kustomization.yaml", "resources: [../base]\nnamespace: shop\nnamePrefix: prod-\nconfigMapGenerator:\n- name: settings\n  literals: [a=b]\n");
 
-        var set = Load(dir.Path);
+        var set = Load(Path.Combine(dir.Path, "overlay"));
 
         Assert.Empty(set.Diagnostics);
-        var m = Assert.Single(set.Manifests);
-        Assert.Equal("shop", m.Namespace);
-        Assert.EndsWith("kustomization.yaml (rendered)", m.Location.File);
+        var service = Assert.Single(set.Manifests, m => m.Kind == "Service");
+        Assert.Equal("shop", service.Namespace);
+        Assert.Equal("prod-cart", service.Name);
+        Assert.Equal(new SourceLocation(svc, 2), service.Location);
+        Assert.Equal(8, service.Root.Map("spec")!.List("ports")!.Items[0].Line);
+        var generated = Assert.Single(set.Manifests, m => m.Kind == "ConfigMap");
+        Assert.EndsWith("kustomization.yaml (rendered)", generated.Location.File);
     }
 
     [Fact]

@@ -45,7 +45,9 @@ internal static class CheckCommand
                 io.Stderr.WriteLine("faultline: the settings file has errors; fix them and run again.");
                 return ExitCodes.UsageOrInput;
             }
+            var timings = Timings.Start(io);
             var set = Inputs.Load(io, inputs, parse.GetValue(ns), parse.GetValue(maxFile));
+            timings.Mark("read and parse");
             diagnostics.AddRange(set.Diagnostics);
             Inputs.PrintDiagnostics(io, diagnostics, parse.GetValue(verbose));
             if (set.Manifests.Count == 0 && diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
@@ -54,7 +56,9 @@ internal static class CheckCommand
                 return ExitCodes.UsageOrInput;
             }
             var model = ModelBuilder.Build(set.Manifests);
+            timings.Mark("model");
             var result = CheckEngine.Run(model, settings);
+            timings.Mark("rules");
             var report = new CheckReport(result, model, set, diagnostics, settings);
             var selected = parse.GetValue(format)!;
             var colorMode = parse.GetValue(color)!;
@@ -68,6 +72,7 @@ internal static class CheckCommand
                 _ => TextReport.Render(report, useColor),
             };
             Inputs.Write(io, parse.GetValue(output), text);
+            timings.Mark("render");
             return result.Fails(settings.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;
         });
         return command;

@@ -19,6 +19,7 @@ public sealed class ManifestLoader(InputOptions options)
     {
         var diagnostics = new List<InputDiagnostic>();
         var texts = new List<(string Name, Func<List<InputDiagnostic>, string?> Read)>();
+        var kustomized = new List<(string Name, string Text, KustomizeSourceMap Map)>();
         var manifests = new List<Manifest>();
         var files = 0;
         foreach (var path in paths)
@@ -36,7 +37,8 @@ public sealed class ManifestLoader(InputOptions options)
                     if (rendered is not null)
                     {
                         var name = Path.Combine(path, "kustomization.yaml") + " (rendered)";
-                        texts.Add((name, _ => rendered));
+                        var sourceMap = KustomizeSourceMap.Build(path, this);
+                        kustomized.Add((name, rendered, sourceMap));
                     }
                     continue;
                 }
@@ -73,6 +75,17 @@ public sealed class ManifestLoader(InputOptions options)
             manifests.AddRange(found);
             diagnostics.AddRange(local);
             files += read ? 1 : 0;
+        }
+        foreach (var (name, text, map) in kustomized)
+        {
+            var found = new List<Manifest>();
+            ReadObjects(name, text, found, diagnostics);
+            foreach (var m in found)
+            {
+                // Objects that come from a file of the kustomization point at that file; generated ones stay rendered.
+                manifests.Add(map.Map(m.Root) is var (root, location) ? new Manifest(root, location, options.DefaultNamespace) : m);
+            }
+            files++;
         }
         return new ManifestSet(manifests, diagnostics, files);
     }
