@@ -71,7 +71,7 @@ internal sealed class SchemaComparer(ChangeSink sink)
             }
             else
             {
-                ResponseValues(b, h, site, path);
+                ResponseValues(b, h, site, path, typeChange is not null);
             }
             if (typeChange is not null)
             {
@@ -137,7 +137,7 @@ internal sealed class SchemaComparer(ChangeSink sink)
         return format is null ? text : $"{text} ({format})";
     }
 
-    private void ResponseValues(ApiSchema b, ApiSchema h, Site site, string path)
+    private void ResponseValues(ApiSchema b, ApiSchema h, Site site, string path, bool typeChanged)
     {
         if (!b.Nullable && h.Nullable)
         {
@@ -147,6 +147,11 @@ internal sealed class SchemaComparer(ChangeSink sink)
         {
             if (h.Enum is null)
             {
+                if (typeChanged)
+                {
+                    // Already reported as a new type; "any value of it" says nothing more.
+                    return;
+                }
                 sink.Add(ResponseEnumValueAdded, site, path, $"is no longer limited to {Values(baseValues)}", b.Location, h.Location);
             }
             else if (h.Enum.Except(baseValues).ToList() is { Count: > 0 } added)

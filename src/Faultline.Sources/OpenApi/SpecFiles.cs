@@ -16,6 +16,8 @@ internal sealed class SpecFiles(Func<string, string?> readFile, List<InputDiagno
 {
     private readonly Dictionary<string, Node?> _documents = new(StringComparer.Ordinal);
     private readonly HashSet<Node> _reported = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string File, string Reference), (Located, string)?> _followed = [];
+    private readonly Dictionary<MapNode, Dictionary<string, Node>> _indexes = new(ReferenceEqualityComparer.Instance);
 
     public List<InputDiagnostic> Diagnostics => diagnostics;
 
@@ -86,6 +88,21 @@ internal sealed class SpecFiles(Func<string, string?> readFile, List<InputDiagno
 
     private (Located Located, string Key)? Follow(string file, string reference, Node at)
     {
+        // Specs name the same few targets thousands of times; a map lookup per step of a pointer is a scan.
+        if (_followed.TryGetValue((file, reference), out var known))
+        {
+            return known;
+        }
+        var result = FollowUncached(file, reference, at);
+        if (result is not null)
+        {
+            _followed[(file, reference)] = result;
+        }
+        return result;
+    }
+
+    private (Located Located, string Key)? FollowUncached(string file, string reference, Node at)
+    {
         var location = new SourceLocation(file, at.Line);
         var hash = reference.IndexOf('#', StringComparison.Ordinal);
         var filePart = hash < 0 ? reference : reference[..hash];
@@ -120,7 +137,7 @@ internal sealed class SpecFiles(Func<string, string?> readFile, List<InputDiagno
     }
 
     /// <summary>Walks a JSON pointer ("/components/schemas/a~1b"); null when a step is missing.</summary>
-    internal static Node? Walk(Node root, string pointer)
+    internal Node? Walk(Node root, string pointer)
     {
         if (pointer.Length == 0)
         {
@@ -136,7 +153,7 @@ internal sealed class SpecFiles(Func<string, string?> readFile, List<InputDiagno
             var segment = Uri.UnescapeDataString(raw).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
             node = node switch
             {
-                MapNode map => map[segment],
+                MapNode map => Entry(map, segment),
                 ListNode list when int.TryParse(segment, out var i) && i >= 0 && i < list.Items.Count => list.Items[i],
                 _ => null,
             };
@@ -146,6 +163,25 @@ internal sealed class SpecFiles(Func<string, string?> readFile, List<InputDiagno
             }
         }
         return node;
+    }
+
+    /// <summary>A key of a map; large maps (components/schemas) get an index, since the map itself is a list.</summary>
+    private Node? Entry(MapNode map, string key)
+    {
+        if (map.Entries.Count < 32)
+        {
+            return map[key];
+        }
+        if (!_indexes.TryGetValue(map, out var index))
+        {
+            index = new Dictionary<string, Node>(map.Entries.Count, StringComparer.Ordinal);
+            foreach (var (k, v) in map.Entries)
+            {
+                index[k] = v;
+            }
+            _indexes[map] = index;
+        }
+        return index.GetValueOrDefault(key);
     }
 
     /// <summary>
