@@ -16,7 +16,8 @@ internal sealed class SchemaComparer(ChangeSink sink)
     private const int VisitBudget = 100_000;
 
     private readonly SchemaViews _views = new();
-    private readonly HashSet<(ApiSchema, ApiSchema)> _onPath = [];
+    // The pairs being compared from the root down to here: a short list, cheaper to scan than to hash into.
+    private readonly List<(ApiSchema Base, ApiSchema Head)> _onPath = [];
     private readonly HashSet<(ApiSchema, ApiSchema)> _seen = [];
     private int _visits;
 
@@ -36,10 +37,11 @@ internal sealed class SchemaComparer(ChangeSink sink)
 
     private void Compare(ApiSchema b0, ApiSchema h0, Site site, string path, int depth)
     {
-        if (depth > MaxDepth || !_onPath.Add((b0, h0)))
+        if (depth > MaxDepth || OnPath(b0, h0))
         {
             return;
         }
+        _onPath.Add((b0, h0));
         try
         {
             if (++_visits > VisitBudget && !_seen.Add((b0, h0)))
@@ -97,8 +99,20 @@ internal sealed class SchemaComparer(ChangeSink sink)
         }
         finally
         {
-            _onPath.Remove((b0, h0));
+            _onPath.RemoveAt(_onPath.Count - 1);
         }
+    }
+
+    private bool OnPath(ApiSchema b, ApiSchema h)
+    {
+        foreach (var (x, y) in _onPath)
+        {
+            if (ReferenceEquals(x, b) && ReferenceEquals(y, h))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Why the reader can no longer take every value of the sender's type, or null.</summary>

@@ -5,8 +5,8 @@ using Faultline.Core.Documents;
 namespace Faultline.Sources.OpenApi;
 
 /// <summary>
-/// Turns schema nodes into <see cref="ApiSchema"/>s. Every schema node becomes exactly one instance, so a
-/// schema reached through several <c>$ref</c>s is shared and a recursive schema points back at itself. Instances
+/// Turns schema nodes into <see cref="ApiSchema"/>s. Every node a <c>$ref</c> names becomes exactly one instance,
+/// so a schema reached through several <c>$ref</c>s is shared and a recursive schema points back at itself. Instances
 /// are created when first named and filled later from a queue (<see cref="Drain"/>): nothing recurses across
 /// <c>$ref</c>s, so a long chain of references cannot exhaust the stack.
 /// </summary>
@@ -37,11 +37,11 @@ internal sealed class SchemaBuilder(SpecFiles files)
                 if (HasConstraintsBesideRef(map))
                 {
                     // Keywords beside a $ref (3.1, and a common 3.0 habit: nullable: true) add to what it names.
-                    return Shared(map, file);
+                    return Inline(map, file);
                 }
                 return Referenced(map, file, reference);
             case MapNode map:
-                return Shared(map, file);
+                return Inline(map, file);
             default:
                 return new ApiSchema { Location = new SourceLocation(file, node.Line) };
         }
@@ -68,6 +68,17 @@ internal sealed class SchemaBuilder(SpecFiles files)
         }
         var schema = Shared(targetMap, target.File);
         schema.Ref ??= reference;
+        return schema;
+    }
+
+    /// <summary>
+    /// A schema written in place. Only a $ref can lead back to it, and a $ref is resolved to its target node,
+    /// so it needs no entry in the identity map (which is most of the cost on large specs).
+    /// </summary>
+    private ApiSchema Inline(MapNode map, string file)
+    {
+        var schema = new ApiSchema { Location = new SourceLocation(file, map.Line) };
+        _pending.Enqueue((schema, map, file));
         return schema;
     }
 

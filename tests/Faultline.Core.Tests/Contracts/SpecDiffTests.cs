@@ -216,6 +216,14 @@ public sealed class SpecDiffTests
         Single(Diff(Spec(response: Props("status: {type: string, enum: [a]}")), Spec(response: Props("status: {type: string}"))), ResponseEnumValueAdded);
 
     [Fact]
+    public void ResponseEnumValueAdded_EnumGoneWithTheTypeChange_ReportsOnlyTheTypeChange()
+    {
+        var changes = Diff(Spec(response: Props("status: {type: string, enum: [a, b]}")), Spec(response: Props("status: {type: integer}")));
+
+        Assert.Equal([ResponseFieldTypeChanged], changes.Select(c => c.RuleId));
+    }
+
+    [Fact]
     public void ResponseEnumValueAdded_ValueRemoved_DoesNotFire() =>
         Assert.Empty(Diff(Spec(response: Props("status: {type: string, enum: [a, b]}")), Spec(response: Props("status: {type: string, enum: [a]}"))));
 
