@@ -238,7 +238,7 @@ internal sealed class OperationReader(SpecFiles files, string file, bool swagger
             var content = swagger2
                 ? Content(MediaTypes(op, "produces") ?? _produces, _schemas.Schema(response["schema"], located.File), response["schema"] is null)
                 : Content(response["content"], located.File);
-            result.Add(new ApiResponse(status.ToUpperInvariant(), content, new SourceLocation(located.File, response.Line)));
+            result.Add(new ApiResponse(status.Length == 3 ? status.ToUpperInvariant() : status, content, new SourceLocation(located.File, response.Line)));
         }
         return result;
     }

@@ -140,6 +140,7 @@ public sealed class OpenApiReaderTests
         Assert.Same(charge, get.Responses[0].Content["application/json"]);
         Assert.Equal("#/components/schemas/Charge", charge.Ref);
         Assert.True(spec.Find("PATCH", "/charges")!.Idempotent);
+        Assert.Equal("default", Assert.Single(spec.Find("PATCH", "/charges")!.Responses).Status);
         Assert.False(spec.Find("DELETE", "/charges")!.Idempotent, "x-idempotent: false wins over the method");
     }
 
