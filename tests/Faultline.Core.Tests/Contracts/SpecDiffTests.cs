@@ -454,6 +454,47 @@ public sealed class SpecDiffTests
     }
 
     [Fact]
+    public void Diff_Swagger2AgainstTheSameApiInOpenApi3_ReportsNothing()
+    {
+        var swagger = """
+            swagger: "2.0"
+            info: {title: t, version: "1"}
+            paths:
+              /pets/{id}:
+                put:
+                  consumes: [application/json]
+                  produces: [application/json]
+                  parameters:
+                    - {name: id, in: path, required: true, type: string}
+                    - {name: dryRun, in: query, type: boolean}
+                    - {name: pet, in: body, required: true, schema: {$ref: "#/definitions/Pet"}}
+                  responses:
+                    "200": {description: ok, schema: {$ref: "#/definitions/Pet"}}
+            definitions:
+              Pet: {type: object, required: [name], properties: {name: {type: string, maxLength: 50}, tag: {type: string, x-nullable: true}}}
+            """;
+        var openApi = """
+            openapi: 3.0.3
+            info: {title: t, version: "1"}
+            paths:
+              /pets/{petId}:
+                put:
+                  parameters:
+                    - {name: petId, in: path, required: true, schema: {type: string}}
+                    - {name: dryRun, in: query, schema: {type: boolean}}
+                  requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+                  responses:
+                    "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+            components:
+              schemas:
+                Pet: {type: object, required: [name], properties: {name: {type: string, maxLength: 50}, tag: {type: string, nullable: true}}}
+            """;
+
+        Assert.Empty(Diff(swagger, openApi));
+        Assert.Empty(Diff(openApi, swagger));
+    }
+
+    [Fact]
     public void RuleIds_All_AreTheIssueRulesOnce() =>
         Assert.Equal(11, SpecDiff.RuleIds.All.Distinct().Count(id => id.StartsWith("contract.", StringComparison.Ordinal)));
 }
