@@ -19,18 +19,18 @@ internal static class GraphCommand
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : ["."];
-            var set = Inputs.Load(io, inputs, parse.GetValue(ns), null);
-            Inputs.PrintDiagnostics(io, set.Diagnostics, false);
-            if (set.Manifests.Count == 0 && set.HasErrors)
+            var loaded = Inputs.Load(io, inputs, parse.GetValue(ns), null);
+            Inputs.PrintDiagnostics(io, loaded.Diagnostics, false);
+            if (loaded.Input.Manifests.Count == 0 && loaded.Diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
             {
                 io.Stderr.WriteLine("faultline: nothing could be read; see the errors above.");
                 return ExitCodes.UsageOrInput;
             }
-            var graph = ServiceGraph.From(ModelBuilder.Build(set.Manifests));
+            var graph = ServiceGraph.From(loaded.Model);
             var text = parse.GetValue(format) switch
             {
                 "dot" => GraphRenderer.Dot(graph),
-                "json" => GraphRenderer.Json(graph, set.Diagnostics),
+                "json" => GraphRenderer.Json(graph, loaded.Diagnostics),
                 _ => GraphRenderer.Mermaid(graph),
             };
             Inputs.Write(io, parse.GetValue(output), text);

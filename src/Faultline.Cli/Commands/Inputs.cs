@@ -9,14 +9,14 @@ namespace Faultline.Cli.Commands;
 /// <summary>Reading inputs and settings the same way for every command that takes manifests.</summary>
 internal static class Inputs
 {
-    public static ManifestSet Load(ConsoleIo io, IReadOnlyList<string> paths, string? ns, int? maxFileMb)
+    public static LoadedSystem Load(ConsoleIo io, IReadOnlyList<string> paths, string? ns, int? maxFileMb)
     {
         var options = new InputOptions
         {
             DefaultNamespace = string.IsNullOrEmpty(ns) ? "default" : ns,
             MaxFileBytes = (maxFileMb ?? 32) * 1024L * 1024L,
         };
-        return new ManifestLoader(options).Load(paths, io.Stdin);
+        return SystemLoader.Load(paths, options, io.Stdin);
     }
 
     /// <summary>Project settings (if any) with the command line applied on top; errors stop the run.</summary>

@@ -20,7 +20,12 @@ internal static class TextReport
             foreach (var f in group)
             {
                 var label = f.Severity.Name().ToUpperInvariant().PadRight(8);
-                sb.Append("  ").Append(Paint(label, SeverityColor(f.Severity), color)).Append(f.RuleId).Append("  ").Append(f.Location).Append('\n');
+                sb.Append("  ").Append(Paint(label, SeverityColor(f.Severity), color)).Append(f.RuleId).Append("  ").Append(f.Location);
+                if (f.Change is { } change)
+                {
+                    sb.Append("  (").Append(change).Append(')');
+                }
+                sb.Append('\n');
                 Line(sb, "", f.Message);
                 Line(sb, "assumes: ", f.Assumption);
                 Line(sb, "evidence: ", f.Evidence);

@@ -1,3 +1,4 @@
+using Faultline.Core.Contracts;
 using Faultline.Core.Documents;
 
 namespace Faultline.Core.Model;
@@ -28,7 +29,8 @@ public sealed class SystemModel
         IReadOnlyList<ConfigMap> configMaps,
         IReadOnlyList<DisruptionBudget> budgets,
         IReadOnlyList<Autoscaler> autoscalers,
-        IReadOnlyList<RouteBackend> routeBackends)
+        IReadOnlyList<RouteBackend> routeBackends,
+        ContractSet contracts)
     {
         Manifests = manifests;
         Workloads = workloads;
@@ -96,6 +98,7 @@ public sealed class SystemModel
         _servicesOfWorkload = ofWorkload.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<Service>)kv.Value.OrderBy(s => s.Name, StringComparer.Ordinal).ToList());
 
         Edges = EdgeInference.Infer(this);
+        Contracts = NormalizeContracts(contracts);
         var callers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var e in Edges)
         {
@@ -128,6 +131,18 @@ public sealed class SystemModel
     public IReadOnlyList<RouteBackend> RouteBackends { get; }
 
     public IReadOnlySet<string> Namespaces { get; }
+
+    /// <summary>Interfaces and consumer expectations, with interfaces declared on a workload moved to its Service.</summary>
+    public ContractSet Contracts { get; }
+
+    private ContractSet NormalizeContracts(ContractSet contracts)
+    {
+        var interfaces = contracts.Interfaces.Select(i =>
+            i.DeclaredBy is not ("Service" or "Assumptions" or "Backstage") && FindWorkload(i.Namespace, i.DeclaredBy, i.Service) is { } w
+                ? i with { Service = ComponentName(w) }
+                : i).ToList();
+        return contracts with { Interfaces = interfaces };
+    }
 
     /// <summary>Edges in input order, each with the evidence that created it.</summary>
     public IReadOnlyList<Edge> Edges { get; }

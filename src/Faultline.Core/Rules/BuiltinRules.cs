@@ -8,7 +8,9 @@ namespace Faultline.Core.Rules;
 
 internal static class BuiltinRules
 {
-    public static IEnumerable<Rule> All() =>
+    public static IEnumerable<Rule> All() => Kubernetes().Concat(Contract.ContractRules.All()).Append(new Contract.ConsumerExpectsMissingRule());
+
+    private static IEnumerable<Rule> Kubernetes() =>
     [
         new UnknownServiceRule(),
         new PortMismatchRule(),

@@ -58,20 +58,23 @@ public sealed class ManifestLoader(InputOptions options)
         }
 
         // Parsing is the bulk of the work and files are independent: parse them in parallel, keep input order.
-        var results = new (List<Manifest> Manifests, List<InputDiagnostic> Diagnostics, bool Read)[texts.Count];
+        var results = new (List<Manifest> Manifests, List<InputDiagnostic> Diagnostics, bool Read, List<(string, MapNode)> Others)[texts.Count];
+        var allOthers = new List<(string File, MapNode Root)>();
         Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var local = new List<InputDiagnostic>();
             var found = new List<Manifest>();
+            var others = new List<(string, MapNode)>();
             var text = texts[i].Read(local);
             if (text is not null)
             {
-                ReadObjects(texts[i].Name, text, found, local);
+                ReadObjects(texts[i].Name, text, found, local, others);
             }
-            results[i] = (found, local, text is not null);
+            results[i] = (found, local, text is not null, others);
         });
-        foreach (var (found, local, read) in results)
+        foreach (var (found, local, read, others) in results)
         {
+            allOthers.AddRange(others);
             manifests.AddRange(found);
             diagnostics.AddRange(local);
             files += read ? 1 : 0;
@@ -87,19 +90,19 @@ public sealed class ManifestLoader(InputOptions options)
             }
             files++;
         }
-        return new ManifestSet(manifests, diagnostics, files);
+        return new ManifestSet(manifests, diagnostics, files) { Others = allOthers };
     }
 
     /// <summary>Turns the documents of one text into Kubernetes objects; `List` objects are unpacked.</summary>
-    public void ReadObjects(string file, string text, List<Manifest> manifests, List<InputDiagnostic> diagnostics)
+    public void ReadObjects(string file, string text, List<Manifest> manifests, List<InputDiagnostic> diagnostics, List<(string, MapNode)>? others = null)
     {
         foreach (var doc in YamlDocumentReader.Read(text, file, diagnostics))
         {
-            Add(doc.Root, file, manifests, diagnostics);
+            Add(doc.Root, file, manifests, diagnostics, others);
         }
     }
 
-    private void Add(Node root, string file, List<Manifest> manifests, List<InputDiagnostic> diagnostics)
+    private void Add(Node root, string file, List<Manifest> manifests, List<InputDiagnostic> diagnostics, List<(string, MapNode)>? others)
     {
         var location = new SourceLocation(file, root.Line);
         if (root is not MapNode map)
@@ -120,6 +123,7 @@ public sealed class ManifestLoader(InputOptions options)
             }
             else
             {
+                others?.Add((file, map));
                 diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Note, location, "not a Kubernetes object (no apiVersion/kind); skipped"));
             }
             return;
@@ -128,7 +132,7 @@ public sealed class ManifestLoader(InputOptions options)
         {
             foreach (var item in map.List("items")?.Items ?? [])
             {
-                Add(item, file, manifests, diagnostics);
+                Add(item, file, manifests, diagnostics, others);
             }
             return;
         }

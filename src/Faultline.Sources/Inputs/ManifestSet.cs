@@ -8,5 +8,8 @@ public sealed record ManifestSet(
     IReadOnlyList<InputDiagnostic> Diagnostics,
     int FilesRead)
 {
+    /// <summary>Mapping documents that are not Kubernetes objects (pact files and the like), with their file.</summary>
+    public IReadOnlyList<(string File, MapNode Root)> Others { get; init; } = [];
+
     public bool HasErrors => Diagnostics.Any(d => d.Level == DiagnosticLevel.Error);
 }

@@ -21,11 +21,21 @@ public sealed partial class RuleFixtureTests
     [GeneratedRegex(@"^#\s*expect:\s*(\d+)")]
     private static partial Regex ExpectLine();
 
+    /// <summary>Checks a fixture; when NAME.base.yaml sits beside NAME.yaml, in change mode against it.</summary>
     internal static CheckResult Check(string file, CheckSettings? settings = null)
     {
-        var set = new ManifestLoader(new InputOptions()).Load([file]);
-        Assert.DoesNotContain(set.Diagnostics, d => d.Level == DiagnosticLevel.Error);
-        return CheckEngine.Run(ModelBuilder.Build(set.Manifests), settings ?? CheckSettings.Default);
+        settings ??= CheckSettings.Default;
+        var head = SystemLoader.Load([file], new InputOptions());
+        Assert.DoesNotContain(head.Diagnostics, d => d.Level == DiagnosticLevel.Error);
+        var baseFile = Path.ChangeExtension(file, ".base.yaml");
+        if (!File.Exists(baseFile))
+        {
+            return CheckEngine.Run(head.Model, settings);
+        }
+        var baseSystem = SystemLoader.Load([baseFile], new InputOptions());
+        Assert.DoesNotContain(baseSystem.Diagnostics, d => d.Level == DiagnosticLevel.Error);
+        var result = CheckEngine.Run(head.Model, settings, baseModel: baseSystem.Model);
+        return ChangeComparison.Compare(result, CheckEngine.Run(baseSystem.Model, settings), includeExisting: false);
     }
 
     [Theory]
