@@ -108,8 +108,6 @@ public sealed partial class PeerReplayTests(ITestOutputHelper output)
     private const string BudgetWithoutPods =
         "On purpose: the fixture's budget selects no pods (no selector, no workload in the input), so it blocks no eviction; Faultline judges a budget by the pods it protects (rule doc: \"for the pods it selects\") and reports availability.pdb-matches-nothing instead.";
 
-    private const string UdpProbePort =
-        "BUG: probe.port-not-exposed ignores the port's protocol. The probe (TCP/HTTP) names port 'udp', which the container declares only as protocol UDP; the kubelet resolves the name and connects over TCP, which fails forever. The rule doc does not exempt this.";
 
     /// <summary>Every case where Faultline and the peer disagree, with the reason. Anything else must agree.</summary>
     private static readonly Dictionary<string, string> Differences = new(StringComparer.Ordinal)
@@ -127,9 +125,6 @@ public sealed partial class PeerReplayTests(ITestOutputHelper output)
         ["kube-linter | pdb-min-available | kube-linter/pdb-min-available.yaml | PodDisruptionBudget/baz"] =
             "Invalid input: Deployment foo has no spec.template (the API server requires one), so it has no pods for the budget to protect. kube-linter matches the budget against the Deployment's spec.selector; Faultline matches pod template labels, as the disruption controller matches pods, and reports availability.pdb-matches-nothing instead.",
         ["kube-linter | pdb-max-unavailable | kube-linter/pdb-max-unavailable.yaml | PodDisruptionBudget/foo"] = BudgetWithoutPods,
-        ["kube-linter | liveness-port | kube-linter/liveness-port.yml | Deployment//fire-deployment-udp"] = UdpProbePort,
-        ["kube-linter | readiness-port | kube-linter/readiness-port.yml | Deployment//fire-deployment-udp"] = UdpProbePort,
-        ["kube-linter | startup-port | kube-linter/startup-port.yml | Deployment//fire-deployment-udp"] = UdpProbePort,
 
         ["polaris | readinessProbeMissing | polaris/readinessProbeMissing/failure.yaml | *"] = NoService,
         ["polaris | pdbDisruptionsIsZero | polaris/pdbDisruptionsIsZero/failure.either.yaml | *"] = BudgetWithoutPods,
