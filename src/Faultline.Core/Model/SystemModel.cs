@@ -99,6 +99,8 @@ public sealed class SystemModel
 
         Edges = EdgeInference.Infer(this);
         Contracts = NormalizeContracts(contracts);
+        Policies = manifests.SelectMany(ResilienceReader.Policies).Concat(AssumedCalls()).ToList();
+        Topics = manifests.Select(ResilienceReader.Topic).OfType<TopicInfo>().ToList();
         var callers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var e in Edges)
         {
@@ -134,6 +136,30 @@ public sealed class SystemModel
 
     /// <summary>Interfaces and consumer expectations, with interfaces declared on a workload moved to its Service.</summary>
     public ContractSet Contracts { get; }
+
+    /// <summary>Timeouts and retries from the mesh and from faultline.yaml, as callers apply them.</summary>
+    public IReadOnlyList<CallPolicy> Policies { get; }
+
+    public IReadOnlyList<TopicInfo> Topics { get; }
+
+    private IEnumerable<CallPolicy> AssumedCalls()
+    {
+        foreach (var a in Contracts.Assumptions)
+        {
+            foreach (var c in a.Calls)
+            {
+                string? method = null;
+                string? path = null;
+                if (c.Operation is { } op && op.IndexOf(' ') is > 0 and var space)
+                {
+                    method = op[..space].ToUpperInvariant();
+                    path = op[(space + 1)..].Trim();
+                }
+                yield return new CallPolicy(a.Service, c.Service, c.Namespace ?? a.Namespace ?? "default", method, path, c.Timeout,
+                    c.Attempts is { } n ? Math.Max(1, n) : 1, c.PerTryTimeout, c.RetryOn, PolicyOrigin.Assumptions, c.Location);
+            }
+        }
+    }
 
     private ContractSet NormalizeContracts(ContractSet contracts)
     {

@@ -8,7 +8,20 @@ namespace Faultline.Core.Rules;
 
 internal static class BuiltinRules
 {
-    public static IEnumerable<Rule> All() => Kubernetes().Concat(Contract.ContractRules.All()).Append(new Contract.ConsumerExpectsMissingRule());
+    public static IEnumerable<Rule> All() =>
+        Kubernetes().Concat(Contract.ContractRules.All()).Append(new Contract.ConsumerExpectsMissingRule()).Concat(Resilience());
+
+    private static IEnumerable<Rule> Resilience() =>
+    [
+        new Resilience.TimeoutCallerShorterThanCalleeRule(),
+        new Resilience.TimeoutPerTryExceedsTotalRule(),
+        new Resilience.TimeoutMissingRule(),
+        new Resilience.RetryAmplificationRule(),
+        new Resilience.RetryNonIdempotentRule(),
+        new Resilience.OrderingPartitionsChangedRule(),
+        new Resilience.OrderingKeyChangedRule(),
+        new Resilience.OrderingKeyNotProducedRule(),
+    ];
 
     private static IEnumerable<Rule> Kubernetes() =>
     [
