@@ -53,7 +53,7 @@ public static class CheckEngine
                 var radius = Shorten(nearest, f.Namespace);
                 if (f.Consumers.Count > 0)
                 {
-                    var extra = f.Consumers.Where(c => !radius.Contains(c)).ToList();
+                    var extra = f.Consumers.Where(c => c != f.Service && !radius.Contains(c)).ToList();
                     radius = extra.Concat(radius).Take(Finding.BlastRadiusShown).ToList();
                     count += extra.Count;
                 }
