@@ -24,6 +24,27 @@ public sealed class GoldenTests
     }
 
     [Theory]
+    [InlineData("text", "change.txt")]
+    [InlineData("json", "change.json")]
+    public void Check_ChangeExample_MatchesGolden(string format, string golden)
+    {
+        var (exit, stdout, stderr) = Repo.Run(["check", "examples/change/head", "--base", "examples/change/base", "--format", format, "--color", "never"]);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stderr);
+        Repo.AssertGolden(golden, stdout);
+    }
+
+    [Fact]
+    public void Graph_ChangeExample_MarksChangesAgainstTheBase()
+    {
+        var (exit, stdout, _) = Repo.Run(["graph", "examples/change/head", "--base", "examples/change/base", "--format", "json"]);
+
+        Assert.Equal(0, exit);
+        Repo.AssertGolden("change-graph.json", stdout);
+    }
+
+    [Theory]
     [InlineData("mermaid", "shop-graph.mmd")]
     [InlineData("dot", "shop-graph.dot")]
     [InlineData("json", "shop-graph.json")]
