@@ -134,7 +134,7 @@ public sealed class EndToEndTests
         var doc = Repo.Run(["rules", "probe.liveness-checks-dependency"]);
         var unknown = Repo.Run(["rules", "nope.nope"]);
 
-        Assert.Equal(18, list.Stdout.Trim().Split('\n').Length);
+        Assert.Equal(20, list.Stdout.Trim().Split('\n').Length);
         Assert.Contains("dependencyPaths", doc.Stdout);
         Assert.Equal(2, unknown.Exit);
     }

@@ -27,18 +27,19 @@ internal static class CheckCommand
         var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace for objects that do not name one. Default: default." };
         var maxFile = new Option<int?>("--max-file-size") { Description = "Largest file read, in MB; larger files are reported and skipped. Default: 32." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also list the documents that were skipped because they are not Kubernetes objects." };
+        var kubernetesVersion = new Option<string?>("--kubernetes-version") { Description = "Kubernetes release the manifests will be applied to (e.g. 1.33): adds the api.removed and api.deprecated rules." };
         var color = new Option<string>("--color") { Description = "Colour in text output: auto, always or never. Default: auto (off when NO_COLOR is set or output is redirected).", DefaultValueFactory = _ => "auto" };
         color.AcceptOnlyFromAmong("auto", "always", "never");
 
         var command = new Command("check", "Check manifests for broken assumptions between services and their platform.")
         {
-            paths, format, output, failOn, disable, enable, ns, maxFile, verbose, color,
+            paths, format, output, failOn, disable, enable, ns, kubernetesVersion, maxFile, verbose, color,
         };
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : ["."];
             var diagnostics = new List<InputDiagnostic>();
-            var settings = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), diagnostics);
+            var settings = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), parse.GetValue(kubernetesVersion), diagnostics);
             if (diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
             {
                 Inputs.PrintDiagnostics(io, diagnostics, true);

@@ -65,6 +65,34 @@ public sealed class ApiLifecycle
 
     public IReadOnlyList<ApiLifecycleEntry> Entries { get; }
 
+    /// <summary>The oldest release a plan can start from: one minor before the first release whose removals we know.</summary>
+    public KubeVersion FirstPlannableRelease => FirstKnownRelease.Plus(-1);
+
+    /// <summary>True for the releases the data can speak for, from <see cref="FirstPlannableRelease"/> to <see cref="LastKnownRelease"/>.</summary>
+    public bool IsKnown(KubeVersion version) => version >= FirstPlannableRelease && version <= LastKnownRelease;
+
+    /// <summary>
+    /// Reads a version a person typed ("1.32", "v1.32.4") and checks the data covers it. The error names
+    /// <paramref name="name"/> (the option or setting) and, always, the last version we know.
+    /// </summary>
+    public bool TryParseKnown(string text, string name, out KubeVersion version, out string? error)
+    {
+        error = null;
+        if (!KubeVersion.TryParse(text, out version))
+        {
+            error = $"{name} '{text}' is not a Kubernetes version: write it as 1.32 or v1.32.4 (the last version Faultline knows is {LastKnownRelease})";
+        }
+        else if (version > LastKnownRelease && version.Major == LastKnownRelease.Major)
+        {
+            error = $"{name} {version} is beyond Faultline's API data: the last Kubernetes version it knows is {LastKnownRelease}";
+        }
+        else if (!IsKnown(version))
+        {
+            error = $"{name} {version}: unknown Kubernetes version; Faultline's API data covers {FirstPlannableRelease} to {LastKnownRelease}, the last version it knows";
+        }
+        return error is null;
+    }
+
     /// <summary>The lifecycle of an apiVersion and kind. A FooList shares the lifecycle of Foo.</summary>
     public ApiLifecycleEntry? Find(string apiVersion, string kind)
     {
