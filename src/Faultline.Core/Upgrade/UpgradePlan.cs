@@ -146,11 +146,15 @@ public sealed record UpgradeStep
 
     /// <summary>Things that stop the step as planned: removed APIs in use, drain blockers, skew violations,
     /// add-ons known not to support the target, charts that refuse it.</summary>
-    public int Problems =>
-        Removed.Count + Blockers.Count
-        + Skew.Count(s => s.Status == SkewStatus.Violation)
-        + Addons.Count(a => a.Status == AddonStatus.Unsupported)
-        + Charts.Count(c => c.Status == ChartStatus.Excludes);
+    public int Problems => ProblemKeys.Count();
+
+    /// <summary>One key per problem, the same in every step it stops, so a plan can count each thing to fix once.</summary>
+    public IEnumerable<(string Kind, string Key)> ProblemKeys =>
+        Removed.Select(r => ("removed", r.Object.Location.ToString()))
+            .Concat(Blockers.Select(b => ("blocker", $"{b.Type} {b.Object.Location}")))
+            .Concat(Skew.Where(s => s.Status == SkewStatus.Violation).Select(s => ("skew", $"{s.Component} {s.Version}")))
+            .Concat(Addons.Where(a => a.Status == AddonStatus.Unsupported).Select(a => ("addon", $"{a.Addon} {a.Workload.Location}")))
+            .Concat(Charts.Where(c => c.Status == ChartStatus.Excludes).Select(c => ("chart", c.Chart.Location.ToString())));
 }
 
 /// <summary>The path from one Kubernetes release to another, one minor at a time.</summary>
@@ -162,4 +166,10 @@ public sealed record UpgradePlan(
     string AddonDataAsOf)
 {
     public bool Passed => Steps.All(s => s.Problems == 0);
+
+    /// <summary>Things to fix, each counted once although a drain blocker, say, stops every step.</summary>
+    public int Problems => Steps.SelectMany(s => s.ProblemKeys).Distinct().Count();
+
+    /// <summary>Distinct things to fix of one kind: removed, blocker, skew, addon or chart.</summary>
+    public int ProblemsOf(string kind) => Steps.SelectMany(s => s.ProblemKeys).Where(k => k.Kind == kind).Distinct().Count();
 }
