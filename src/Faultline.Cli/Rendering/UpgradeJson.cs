@@ -69,6 +69,7 @@ internal static class UpgradeJson
                 MigrationTiming.NoReplacement => "no-replacement",
                 _ => "already-unserved",
             });
+            Nullable(w, "caveat", r.Caveat);
             w.WriteEndObject();
         }
         w.WriteEndArray();

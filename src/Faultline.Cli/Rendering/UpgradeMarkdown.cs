@@ -47,6 +47,10 @@ internal static class UpgradeMarkdown
                 sb.Append($"| {E(r.Object.Display)} | `{C(UpgradeReport.Where(r.Object.Location))}` | `{r.Object.ApiVersion}` | {E(UpgradeReport.Replacement(r.Api))} | {E(UpgradeReport.Timing(r))} | {E(r.Object.Owner)} |\n");
             }
             sb.Append('\n');
+            foreach (var r in step.Removed.Where(r => r.Caveat is not null))
+            {
+                sb.Append($"⚠️ {E(r.Object.Display)}: {E(r.Caveat!)}.\n\n");
+            }
             var changes = step.Removed.Select(r => r.Api).Distinct().Where(a => a.Notes.Length > 0).ToList();
             if (changes.Count > 0)
             {

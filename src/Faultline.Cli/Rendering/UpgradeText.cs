@@ -20,6 +20,10 @@ internal static class UpgradeText
             {
                 sb.Append($"  REMOVED     {r.Object.Display} {r.Object.ApiVersion}  {UpgradeReport.Where(r.Object.Location)}\n");
                 sb.Append($"              migrate to {UpgradeReport.Replacement(r.Api)}, {UpgradeReport.Timing(r)}; owner {r.Object.Owner}\n");
+                if (r.Caveat is { } caveat)
+                {
+                    sb.Append($"              careful: {caveat}\n");
+                }
             }
             foreach (var d in step.Deprecated)
             {

@@ -13,6 +13,10 @@ internal static class UpgradeChecklist
         {
             var o = r.Object;
             var where = $"{o.Display} ({o.Location})";
+            if (r.Caveat is { } caveat)
+            {
+                Add(ChecklistPhase.Before, o.Owner, $"Check {where}: {caveat}");
+            }
             switch (r.Timing)
             {
                 case MigrationTiming.AlreadyUnserved:

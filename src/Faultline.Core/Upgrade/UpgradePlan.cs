@@ -25,8 +25,9 @@ public enum MigrationTiming
     AlreadyUnserved,
 }
 
-/// <summary>An object whose apiVersion the step's target no longer serves.</summary>
-public sealed record RemovedObject(ObjectRef Object, ApiLifecycleEntry Api, MigrationTiming Timing);
+/// <summary>An object whose apiVersion the step's target no longer serves. Caveat says when its own fields make the
+/// move more than a rename.</summary>
+public sealed record RemovedObject(ObjectRef Object, ApiLifecycleEntry Api, MigrationTiming Timing, string? Caveat = null);
 
 /// <summary>An object whose apiVersion is deprecated at the step's target and still served.</summary>
 public sealed record DeprecatedObject(ObjectRef Object, ApiLifecycleEntry Api);

@@ -56,11 +56,11 @@ public sealed class UpgradePlanner(ApiLifecycle lifecycle, AddonCatalog addons)
             var first = s == from;
             var removed = new List<RemovedObject>();
             var deprecated = new List<DeprecatedObject>();
-            foreach (var (_, api, reference) in objects)
+            foreach (var (manifest, api, reference) in objects)
             {
                 if (api.RemovedIn is { } r && (r == t || (first && r <= s)))
                 {
-                    removed.Add(new RemovedObject(reference, api, Timing(api, s)));
+                    removed.Add(new RemovedObject(reference, api, Timing(api, s), Caveats.For(manifest, api)));
                 }
                 else if (api.IsServedAt(t) && (api.DeprecatedIn == t || (first && api.DeprecatedIn < t)))
                 {

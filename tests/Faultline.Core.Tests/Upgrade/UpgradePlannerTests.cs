@@ -121,6 +121,19 @@ public sealed class UpgradePlannerTests
         Assert.Empty(plan.Steps[1].Removed);
     }
 
+    [Theory]
+    [InlineData("selector: {}", true)]
+    [InlineData("selector: {matchLabels: {}}", true)]
+    [InlineData("selector: {matchLabels: {app: web}}", false)]
+    public void Removed_V1beta1BudgetWithEmptySelector_WarnsThatV1SelectsEverything(string selector, bool warns)
+    {
+        var yaml = $"apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {{name: web, namespace: shop}}\nspec:\n  maxUnavailable: 1\n  {selector}\n";
+
+        var removed = Assert.Single(Plan("1.24", "1.25", yaml).Steps[0].Removed);
+
+        Assert.Equal(warns, removed.Caveat?.Contains("every pod of namespace shop", StringComparison.Ordinal) ?? false);
+    }
+
     [Fact]
     public void Removed_LaterRemoval_AppearsAtItsOwnStep()
     {
@@ -139,6 +152,8 @@ public sealed class UpgradePlannerTests
         Assert.Single(plan.Steps[0].Deprecated);
         var removed = Assert.Single(plan.Steps[1].Removed);
         Assert.Equal(MigrationTiming.BeforeUpgrade, removed.Timing);
+        Assert.Contains("leaves the level no seats", removed.Caveat, StringComparison.Ordinal);
+        Assert.Contains(plan.Steps[1].Checklist, c => c.Text.StartsWith("Check PriorityLevelConfiguration batch", StringComparison.Ordinal));
         var note = Assert.Single(plan.Steps[1].Notes, n => n.Api == removed.Api);
         Assert.True(note.InInput);
         Assert.Contains("nominalConcurrencyShares", note.Api.Notes, StringComparison.Ordinal);
