@@ -159,7 +159,7 @@ public sealed class ApiLifecycle
         var replacement = f.String("replacement", optional: true);
         var replacementKind = f.String("replacementKind", optional: true);
         var available = f.Version("replacementAvailableIn", optional: true);
-        var notes = f.String("notes");
+        var notes = f.String("notes", allowEmpty: true);
         f.RejectUnknown();
         if (apiVersion is { } av && !(av == "v1" || (av.Contains('/') && !av.StartsWith('/') && !av.EndsWith('/'))))
         {

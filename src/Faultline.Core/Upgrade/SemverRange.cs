@@ -10,7 +10,7 @@ namespace Faultline.Core.Upgrade;
 /// (a Kubernetes minor's patches), so pre-release tags in the constraint matter only for ordering: "&lt;1.31.0-0"
 /// admits no 1.31 release.
 /// </summary>
-public sealed partial class SemverRange
+internal sealed partial class SemverRange
 {
     private readonly IReadOnlyList<IReadOnlyList<Comparator>> _alternatives;
 

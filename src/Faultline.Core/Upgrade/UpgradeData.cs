@@ -67,7 +67,7 @@ internal sealed class FieldReader
     public void Error(string message) => _errors.Add($"{Where}: {message}");
 
     /// <summary>A string field; null when absent or null, which is an error unless <paramref name="optional"/>.</summary>
-    public string? String(string name, bool optional = false)
+    public string? String(string name, bool optional = false, bool allowEmpty = false)
     {
         var value = Get(name);
         if (value is null || value.Value.ValueKind == JsonValueKind.Null)
@@ -84,7 +84,7 @@ internal sealed class FieldReader
             return null;
         }
         var text = value.Value.GetString()!;
-        if (!optional && text.Length == 0 && name != "notes")
+        if (!optional && !allowEmpty && text.Length == 0)
         {
             Error($"{name} must not be empty");
         }

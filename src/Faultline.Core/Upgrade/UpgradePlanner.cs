@@ -48,6 +48,7 @@ public sealed class UpgradePlanner(ApiLifecycle lifecycle, AddonCatalog addons)
             .Concat(SkewPolicy.FromModel(model))
             .ToList();
         var found = FindAddons(model);
+        var used = objects.Select(o => o.Api).ToHashSet();
 
         var steps = new List<UpgradeStep>();
         for (var s = from; s < to; s = s.Plus(1))
@@ -67,7 +68,6 @@ public sealed class UpgradePlanner(ApiLifecycle lifecycle, AddonCatalog addons)
                     deprecated.Add(new DeprecatedObject(reference, api));
                 }
             }
-            var used = objects.Select(o => o.Api).ToHashSet();
             var notes = lifecycle.Entries
                 .Where(e => e.RemovedIn == t)
                 .Select(e => new StepNote(NoteType.Removed, e, used.Contains(e)))
