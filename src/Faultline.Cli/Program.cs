@@ -18,6 +18,7 @@ namespace Faultline.Cli
                 RulesCommand.Create(io),
                 GraphCommand.Create(io),
                 ConfigCommand.Create(io),
+                UpgradeCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)

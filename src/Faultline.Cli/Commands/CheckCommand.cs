@@ -30,18 +30,19 @@ internal static class CheckCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also list the documents that were skipped because they are not Kubernetes objects." };
         var baseOption = new Option<string?>("--base") { Description = "Compare with a base version (a folder, or a git ref of the repository holding PATH) and report what the change introduces or makes worse." };
         var all = new Option<bool>("--all") { Description = "With --base, also report findings the base already had." };
+        var kubernetesVersion = new Option<string?>("--kubernetes-version") { Description = "Kubernetes release the manifests will be applied to (e.g. 1.33): adds the api.removed and api.deprecated rules." };
         var color = new Option<string>("--color") { Description = "Colour in text output: auto, always or never. Default: auto (off when NO_COLOR is set or output is redirected).", DefaultValueFactory = _ => "auto" };
         color.AcceptOnlyFromAmong("auto", "always", "never");
 
         var command = new Command("check", "Check manifests for broken assumptions between services and their platform.")
         {
-            paths, format, output, failOn, disable, enable, ns, maxFile, verbose, color, baseOption, all,
+            paths, format, output, failOn, disable, enable, ns, kubernetesVersion, maxFile, verbose, color, baseOption, all,
         };
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : ["."];
             var diagnostics = new List<InputDiagnostic>();
-            var settings = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), diagnostics);
+            var settings = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), parse.GetValue(kubernetesVersion), diagnostics);
             if (diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
             {
                 Inputs.PrintDiagnostics(io, diagnostics, true);

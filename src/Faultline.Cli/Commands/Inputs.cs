@@ -1,6 +1,7 @@
 using Faultline.Core.Documents;
 using Faultline.Core.Rules;
 using Faultline.Core.Settings;
+using Faultline.Core.Upgrade;
 using Faultline.Sources.Inputs;
 using Faultline.Sources.Settings;
 
@@ -20,7 +21,7 @@ internal static class Inputs
     }
 
     /// <summary>Project settings (if any) with the command line applied on top; errors stop the run.</summary>
-    public static CheckSettings Settings(IReadOnlyList<string> paths, string? failOn, string[]? disable, string[]? enable, List<InputDiagnostic> diagnostics)
+    public static CheckSettings Settings(IReadOnlyList<string> paths, string? failOn, string[]? disable, string[]? enable, string? kubernetesVersion, List<InputDiagnostic> diagnostics)
     {
         var settings = CheckSettings.Default;
         var start = paths.FirstOrDefault(p => p != "-") ?? ".";
@@ -36,6 +37,10 @@ internal static class Inputs
             }
             settings = settings with { FailOn = threshold };
         }
+        if (kubernetesVersion is not null)
+        {
+            settings = settings with { KubernetesVersion = KnownVersion(kubernetesVersion, "--kubernetes-version") };
+        }
         foreach (var id in (disable ?? []).Concat(enable ?? []))
         {
             if (!RuleCatalog.Builtin.Contains(id))
@@ -50,6 +55,10 @@ internal static class Inputs
         };
         return settings;
     }
+
+    /// <summary>A Kubernetes version the API data covers; anything else is a usage error naming the last version we know.</summary>
+    public static KubeVersion KnownVersion(string text, string option) =>
+        ApiLifecycle.Builtin.TryParseKnown(text, option, out var version, out var error) ? version : throw new UsageException(error!);
 
     public static void PrintDiagnostics(ConsoleIo io, IEnumerable<InputDiagnostic> diagnostics, bool verbose)
     {

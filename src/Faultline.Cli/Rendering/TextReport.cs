@@ -19,7 +19,7 @@ internal static class TextReport
             sb.Append(Paint($"{group.Key.Namespace}/{group.Key.Service}", "1", color)).Append('\n');
             foreach (var f in group)
             {
-                var label = f.Severity.Name().ToUpperInvariant().PadRight(8);
+                var label = f.Severity.Name().ToUpperInvariant().PadRight(9); // "critical" is 8 letters and needs its gap too
                 sb.Append("  ").Append(Paint(label, SeverityColor(f.Severity), color)).Append(f.RuleId).Append("  ").Append(f.Location);
                 if (f.Change is { } change)
                 {

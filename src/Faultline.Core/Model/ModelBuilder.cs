@@ -238,10 +238,16 @@ public static class ModelBuilder
     private static DisruptionBudget ReadBudget(Manifest m)
     {
         var spec = m.Root.Map("spec");
+        var selector = ReadSelector(spec?.Map("selector"));
+        if (selector.Empty && m.ApiVersion == "policy/v1beta1")
+        {
+            // policy/v1beta1 read an empty selector as "no pods"; only policy/v1 made it "every pod of the namespace".
+            selector = LabelSelector.Nothing;
+        }
         return new DisruptionBudget
         {
             Manifest = m,
-            Selector = ReadSelector(spec?.Map("selector")),
+            Selector = selector,
             MinAvailable = spec?["minAvailable"] as ScalarNode,
             MaxUnavailable = spec?["maxUnavailable"] as ScalarNode,
         };

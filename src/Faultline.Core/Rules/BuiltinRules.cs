@@ -1,3 +1,4 @@
+using Faultline.Core.Rules.Api;
 using Faultline.Core.Rules.Availability;
 using Faultline.Core.Rules.Images;
 using Faultline.Core.Rules.Probes;
@@ -43,5 +44,7 @@ internal static class BuiltinRules
         new SingleReplicaRule(),
         new PdbBlocksEvictionRule(),
         new PdbMatchesNothingRule(),
+        new ApiRemovedRule(),
+        new ApiDeprecatedRule(),
     ];
 }

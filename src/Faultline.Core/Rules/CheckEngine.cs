@@ -31,7 +31,7 @@ public static class CheckEngine
         var run = new List<RuleInfo>();
         foreach (var rule in catalog.Rules)
         {
-            if (!settings.IsEnabled(rule.Info.Id))
+            if (!settings.IsEnabled(rule.Info.Id) || !rule.AppliesTo(settings))
             {
                 continue;
             }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using Faultline.Core.Documents;
+using Faultline.Core.Upgrade;
+using Faultline.Sources.Helm;
 using Faultline.Sources.Yaml;
 
 namespace Faultline.Sources.Inputs;
@@ -58,26 +60,36 @@ public sealed class ManifestLoader(InputOptions options)
         }
 
         // Parsing is the bulk of the work and files are independent: parse them in parallel, keep input order.
-        var results = new (List<Manifest> Manifests, List<InputDiagnostic> Diagnostics, bool Read, List<(string, MapNode)> Others)[texts.Count];
+        var results = new (List<Manifest> Manifests, List<InputDiagnostic> Diagnostics, HelmChart? Chart, bool Read, List<(string, MapNode)> Others)[texts.Count];
         var allOthers = new List<(string File, MapNode Root)>();
         Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var local = new List<InputDiagnostic>();
             var found = new List<Manifest>();
             var others = new List<(string, MapNode)>();
+            HelmChart? chart = null;
             var text = texts[i].Read(local);
-            if (text is not null)
+            if (text is not null && ChartMetadata.IsChartFile(texts[i].Name))
+            {
+                chart = ReadChart(texts[i].Name, text, local);
+            }
+            else if (text is not null)
             {
                 ReadObjects(texts[i].Name, text, found, local, others);
             }
-            results[i] = (found, local, text is not null, others);
+            results[i] = (found, local, chart, text is not null, others);
         });
-        foreach (var (found, local, read, others) in results)
+        var charts = new List<HelmChart>();
+        foreach (var (found, local, chart, read, others) in results)
         {
             allOthers.AddRange(others);
             manifests.AddRange(found);
             diagnostics.AddRange(local);
             files += read ? 1 : 0;
+            if (chart is not null)
+            {
+                charts.Add(chart);
+            }
         }
         foreach (var (name, text, map) in kustomized)
         {
@@ -90,7 +102,14 @@ public sealed class ManifestLoader(InputOptions options)
             }
             files++;
         }
-        return new ManifestSet(manifests, diagnostics, files) { Others = allOthers };
+        return new ManifestSet(manifests, diagnostics, files) { Others = allOthers, Charts = charts };
+    }
+
+    /// <summary>A Chart.yaml is chart metadata, not a Kubernetes object: it is read for its kubeVersion.</summary>
+    private static HelmChart? ReadChart(string file, string text, List<InputDiagnostic> diagnostics)
+    {
+        var docs = YamlDocumentReader.Read(text, file, diagnostics);
+        return docs.Count == 0 ? null : ChartMetadata.Read(docs[0].Root, file, diagnostics);
     }
 
     /// <summary>Turns the documents of one text into Kubernetes objects; `List` objects are unpacked.</summary>
@@ -184,7 +203,13 @@ public sealed class ManifestLoader(InputOptions options)
                 var name = Path.GetFileName(entry);
                 if (Directory.Exists(entry))
                 {
-                    if (!name.StartsWith('.') && name != "node_modules")
+                    if (name == "templates" && File.Exists(Path.Combine(dir, ChartMetadata.FileName)))
+                    {
+                        // Chart templates are Go templates, not YAML, until Helm renders them.
+                        diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Note, new SourceLocation(entry, 0),
+                            $"Helm chart templates are not read; render them and pass the output: helm template {dir} | faultline check -"));
+                    }
+                    else if (!name.StartsWith('.') && name != "node_modules")
                     {
                         subdirs.Add(entry);
                     }
