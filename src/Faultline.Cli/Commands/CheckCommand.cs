@@ -42,22 +42,23 @@ internal static class CheckCommand
         {
             var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : ["."];
             var diagnostics = new List<InputDiagnostic>();
-            var settings = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), parse.GetValue(kubernetesVersion), diagnostics);
+            var layered = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), parse.GetValue(kubernetesVersion), diagnostics);
+            var settings = layered.Settings;
             if (diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
             {
                 Inputs.PrintDiagnostics(io, diagnostics, true);
-                io.Stderr.WriteLine("faultline: the settings file has errors; fix them and run again.");
+                io.Stderr.WriteLine("faultline: the settings have errors; fix them and run again (faultline config show --origin shows where each value comes from).");
                 return ExitCodes.UsageOrInput;
             }
             var timings = Timings.Start(io);
-            var loaded = Inputs.Load(io, inputs, parse.GetValue(ns), parse.GetValue(maxFile));
+            var loaded = Inputs.Load(io, inputs, parse.GetValue(ns), parse.GetValue(maxFile), settings.IgnorePaths);
             timings.Mark("read, parse and model");
             diagnostics.AddRange(loaded.Diagnostics);
             using var baseInput = parse.GetValue(baseOption) is { } baseArg ? BaseInput.Resolve(baseArg, inputs, diagnostics) : null;
             LoadedSystem? baseSystem = null;
             if (baseInput is not null)
             {
-                baseSystem = Inputs.Load(io, baseInput.Paths, parse.GetValue(ns), parse.GetValue(maxFile));
+                baseSystem = Inputs.Load(io, baseInput.Paths, parse.GetValue(ns), parse.GetValue(maxFile), settings.IgnorePaths);
                 diagnostics.AddRange(baseSystem.Diagnostics.Where(d => d.Level != DiagnosticLevel.Note).Select(d => d with { Location = d.Location with { File = baseInput.Display(d.Location.File) } }));
             }
             Inputs.PrintDiagnostics(io, diagnostics, parse.GetValue(verbose));
@@ -76,7 +77,7 @@ internal static class CheckCommand
                 result = ChangeComparison.Compare(result, before, parse.GetValue(all));
             }
             timings.Mark("rules");
-            var report = new CheckReport(result, loaded.Model, loaded.Input, diagnostics, settings) { BaseLabel = baseInput?.Label };
+            var report = new CheckReport(result, loaded.Model, loaded.Input, diagnostics, settings) { BaseLabel = baseInput?.Label, LockAttempts = layered.Attempts };
             var selected = parse.GetValue(format)!;
             var colorMode = parse.GetValue(color)!;
             var useColor = colorMode == "always" || colorMode == "auto" && parse.GetValue(output) is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;

@@ -15,6 +15,9 @@ internal sealed record CheckReport(
     IReadOnlyList<InputDiagnostic> Diagnostics,
     CheckSettings Settings)
 {
+    /// <summary>Lower scopes' attempts to change keys the managed settings lock (audit ones appear only in JSON).</summary>
+    public IReadOnlyList<Faultline.Sources.Settings.LockAttempt> LockAttempts { get; init; } = [];
+
     /// <summary>In change mode, what the head was compared with.</summary>
     public string? BaseLabel { get; init; }
 

@@ -57,6 +57,10 @@ internal static class JsonReport
             }
             w.WriteEndArray();
             WriteDiagnostics(w, report.Diagnostics);
+            if (report.LockAttempts.Count > 0)
+            {
+                Faultline.Cli.Commands.ConfigCommand.WriteAttempts(w, report.LockAttempts);
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";

@@ -30,6 +30,9 @@ public sealed record CheckSettings
     /// <summary>The Kubernetes release the manifests will be applied to; the api.* rules check nothing without it.</summary>
     public KubeVersion? KubernetesVersion { get; init; }
 
+    /// <summary>Glob patterns of input files not to read (e.g. "**/test/**", "charts/*/templates/**").</summary>
+    public IReadOnlyList<string> IgnorePaths { get; init; } = [];
+
     public bool IsEnabled(string ruleId) => Enabled.Contains(ruleId) || !Disabled.Contains(ruleId);
 
     public IReadOnlyList<string>? Parameter(string ruleId, string name) =>

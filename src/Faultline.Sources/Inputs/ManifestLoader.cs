@@ -44,7 +44,8 @@ public sealed class ManifestLoader(InputOptions options)
                     }
                     continue;
                 }
-                foreach (var file in Walk(path, diagnostics))
+                var ignore = Globs.Compile(options.IgnorePaths);
+                foreach (var file in Walk(path, diagnostics).Where(f => !ignore(Path.GetRelativePath(path, f))))
                 {
                     texts.Add((file, d => ReadFile(file, d)));
                 }

@@ -32,7 +32,13 @@ public enum MergeStrategy
 /// <summary>One key as one scope sets it.</summary>
 public sealed record SettingValue(string Key, Node Value, SettingsScope Scope, SourceLocation Location)
 {
-    public string Text => Value is ListNode l ? "[" + string.Join(", ", l.Items.Select(i => i.Text)) + "]" : Value.Text ?? "";
+    public string Text => Value is ListNode l ? "[" + string.Join(", ", l.Items.Select(Show)) + "]" : Show(Value);
+
+    private static string Show(Node n) => n switch
+    {
+        MapNode m => m.Str("key") is { } key ? key + (m.Str("enforcement") is { } e ? $" ({e})" : "") : "{...}",
+        _ => n.Text ?? "",
+    };
 }
 
 /// <summary>A lower scope's attempt to change a key the managed scope locked.</summary>
@@ -63,12 +69,19 @@ public sealed record SettingsSources(string? Managed, string? User, string? Proj
             ? x
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
         var user = Path.Combine(xdg, "faultline", "settings.yaml");
-        var folder = FindFaultlineFolder(start);
+        var folder = FindFaultlineFolder(start) is { } found ? Shorten(found) : null;
         return new SettingsSources(
             File.Exists(managed) ? managed : null,
             File.Exists(user) ? user : null,
             folder is not null && File.Exists(Path.Combine(folder, "settings.yaml")) ? Path.Combine(folder, "settings.yaml") : null,
             folder is not null && File.Exists(Path.Combine(folder, "settings.local.yaml")) ? Path.Combine(folder, "settings.local.yaml") : null);
+    }
+
+    /// <summary>A path relative to the working folder when it is inside it, as users like to read it.</summary>
+    private static string Shorten(string full)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
     }
 
     private static string? FindFaultlineFolder(string start)
@@ -303,6 +316,11 @@ public sealed partial class LayeredSettings
                     if (key == "failOn" && !SettingsFile.ParseFailOn(value.Text ?? "", out _))
                     {
                         Error(value, $"failOn must be one of critical, high, medium, low, info, none (got '{value.Text}')");
+                        continue;
+                    }
+                    if (key == "kubernetesVersion" && !Faultline.Core.Upgrade.ApiLifecycle.Builtin.TryParseKnown(value.Text ?? "", key, out _, out var versionError))
+                    {
+                        Error(value, versionError!);
                         continue;
                     }
                     Add(key, value);

@@ -89,6 +89,9 @@ public static class SettingsFile
                     }
                     settings = settings with { StartupSeconds = startup };
                     break;
+                case "ignorePaths":
+                    settings = settings with { IgnorePaths = settings.IgnorePaths.Union(((value as ListNode)?.Items ?? [value]).Select(i => i.Text).OfType<string>()).ToList() };
+                    break;
                 case "kubernetesVersion":
                     if (ApiLifecycle.Builtin.TryParseKnown(value.Text ?? "", "kubernetesVersion", out var version, out var versionError))
                     {
