@@ -9,6 +9,12 @@ namespace Faultline.Core.Contracts;
 /// </summary>
 public sealed record ApiSpec(string Title, string Version, SourceLocation Location, IReadOnlyList<ApiOperation> Operations)
 {
+    /// <summary>
+    /// The path prefix the operation paths sit under, as served: Swagger 2 <c>basePath</c>, or the path of the first
+    /// OpenAPI 3 server URL ("/v1"); "" when there is none. Operation paths do not include it.
+    /// </summary>
+    public string BasePath { get; init; } = "";
+
     public ApiOperation? Find(string method, string path)
     {
         var key = ApiOperation.KeyOf(method, path);

@@ -1,7 +1,214 @@
 namespace Faultline.Core.Contracts;
 
-/// <summary>Placeholder until the spec diff lands.</summary>
+/// <summary>
+/// The changes from a base to a head spec that can break a consumer. Direction matters: a consumer reads
+/// responses, so a response may not grow (new types, enum values, nulls) or lose what it had; a consumer sends
+/// requests, so a request may not shrink what it accepts (types, enum values, bounds) or demand more (required
+/// fields and parameters). Operations are matched by method and normalised path, parameters by place and name,
+/// responses by status, bodies by media type. The order follows the base spec and is the same on every run.
+/// </summary>
 public static class SpecDiff
 {
-    public static IReadOnlyList<ContractChange> Diff(ApiSpec baseSpec, ApiSpec head) => [];
+    /// <summary>The contract rule ids this diff reports.</summary>
+    public static class RuleIds
+    {
+        public const string OperationRemoved = "contract.operation-removed";
+        public const string ResponseFieldRemoved = "contract.response-field-removed";
+        public const string ResponseFieldTypeChanged = "contract.response-field-type-changed";
+        public const string ResponseFieldBecameOptional = "contract.response-field-became-optional";
+        public const string ResponseEnumValueAdded = "contract.response-enum-value-added";
+        public const string ResponseStatusRemoved = "contract.response-status-removed";
+        public const string MediaTypeRemoved = "contract.media-type-removed";
+        public const string RequestFieldBecameRequired = "contract.request-field-became-required";
+        public const string RequestFieldTypeChanged = "contract.request-field-type-changed";
+        public const string RequestEnumValueRemoved = "contract.request-enum-value-removed";
+        public const string RequestConstraintNarrowed = "contract.request-constraint-narrowed";
+
+        public static IReadOnlyList<string> All { get; } =
+        [
+            OperationRemoved, ResponseFieldRemoved, ResponseFieldTypeChanged, ResponseFieldBecameOptional,
+            ResponseEnumValueAdded, ResponseStatusRemoved, MediaTypeRemoved, RequestFieldBecameRequired,
+            RequestFieldTypeChanged, RequestEnumValueRemoved, RequestConstraintNarrowed,
+        ];
+    }
+
+    public static IReadOnlyList<ContractChange> Diff(ApiSpec baseSpec, ApiSpec head)
+    {
+        var sink = new ChangeSink();
+        var schemas = new SchemaComparer(sink);
+        var headOperations = new Dictionary<string, ApiOperation>(head.Operations.Count, StringComparer.Ordinal);
+        foreach (var operation in head.Operations)
+        {
+            headOperations.TryAdd(operation.Key, operation);
+        }
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var b in baseSpec.Operations)
+        {
+            if (!done.Add(b.Key))
+            {
+                continue;
+            }
+            sink.Operation = $"{b.Method.ToUpperInvariant()} {b.Path}";
+            if (!headOperations.TryGetValue(b.Key, out var h))
+            {
+                sink.Add(RuleIds.OperationRemoved, ChangeDirection.Operation, "", null, null, $"{sink.Operation} was removed", b.Location, null);
+                continue;
+            }
+            Parameters(b, h, sink, schemas);
+            RequestBody(b, h, sink, schemas);
+            Responses(b, h, sink, schemas);
+        }
+        return sink.Changes;
+    }
+
+    private static void Parameters(ApiOperation b, ApiOperation h, ChangeSink sink, SchemaComparer schemas)
+    {
+        var basePath = PathParameterNames(b.Path);
+        var headPath = PathParameterNames(h.Path);
+        var baseByKey = new Dictionary<string, ApiParameter>(StringComparer.Ordinal);
+        foreach (var p in b.Parameters)
+        {
+            baseByKey.TryAdd(ParameterKey(p, basePath), p);
+        }
+        var site = new Site(ChangeDirection.Request, null, null, "request");
+        foreach (var hp in h.Parameters)
+        {
+            var path = $"param:{hp.In}:{hp.Name}";
+            if (!baseByKey.TryGetValue(ParameterKey(hp, headPath), out var bp))
+            {
+                if (hp.Required)
+                {
+                    sink.Add(RuleIds.RequestFieldBecameRequired, site, path, "is new and required", null, hp.Location);
+                }
+                continue;
+            }
+            if (hp.Required && !bp.Required)
+            {
+                sink.Add(RuleIds.RequestFieldBecameRequired, site, path, "became required", bp.Location, hp.Location);
+            }
+            schemas.CompareRoot(bp.Schema, hp.Schema, site, path);
+        }
+    }
+
+    /// <summary>Path parameters are matched by their place in the template, so renaming one is no change.</summary>
+    private static string ParameterKey(ApiParameter p, List<string> pathNames) => p.In switch
+    {
+        "path" when pathNames.IndexOf(p.Name) is var i and >= 0 => $"path#{i}",
+        "header" => $"header:{p.Name.ToLowerInvariant()}",
+        _ => $"{p.In}:{p.Name}",
+    };
+
+    private static List<string> PathParameterNames(string path)
+    {
+        var names = new List<string>();
+        var start = -1;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '{')
+            {
+                start = i + 1;
+            }
+            else if (path[i] == '}' && start >= 0)
+            {
+                names.Add(path[start..i]);
+                start = -1;
+            }
+        }
+        return names;
+    }
+
+    private static void RequestBody(ApiOperation b, ApiOperation h, ChangeSink sink, SchemaComparer schemas)
+    {
+        var hb = h.RequestBody;
+        if (hb is null)
+        {
+            return;
+        }
+        var bb = b.RequestBody;
+        if (bb is null)
+        {
+            if (hb.Required)
+            {
+                sink.Add(RuleIds.RequestFieldBecameRequired, ChangeDirection.Request, "", null, null, "a request body is now required", null, hb.Location);
+            }
+            return;
+        }
+        if (hb.Required && !bb.Required)
+        {
+            sink.Add(RuleIds.RequestFieldBecameRequired, ChangeDirection.Request, "", null, null, "the request body became required", bb.Location, hb.Location);
+        }
+        foreach (var (mediaType, schema) in bb.Content)
+        {
+            if (FindMediaType(hb.Content, mediaType) is not { } headMedia)
+            {
+                if (hb.Content.Count > 0)
+                {
+                    sink.Add(RuleIds.MediaTypeRemoved, ChangeDirection.Request, "", null, mediaType,
+                        $"request body no longer accepts {mediaType} (accepts {string.Join(", ", hb.Content.Keys)})", bb.Location, hb.Location);
+                }
+                continue;
+            }
+            schemas.CompareRoot(schema, headMedia.Value, new Site(ChangeDirection.Request, null, mediaType, $"request body ({mediaType})"), "");
+        }
+    }
+
+    private static void Responses(ApiOperation b, ApiOperation h, ChangeSink sink, SchemaComparer schemas)
+    {
+        var headByStatus = new Dictionary<string, ApiResponse>(StringComparer.OrdinalIgnoreCase);
+        foreach (var r in h.Responses)
+        {
+            headByStatus.TryAdd(r.Status, r);
+        }
+        foreach (var br in b.Responses)
+        {
+            var site = new Site(ChangeDirection.Response, br.Status, null, $"response {br.Status}");
+            if (!headByStatus.TryGetValue(br.Status, out var hr)
+                && !(br.Status.Length == 3 && char.IsAsciiDigit(br.Status[0]) && headByStatus.TryGetValue($"{br.Status[0]}XX", out hr)))
+            {
+                if (br.Status.StartsWith('2'))
+                {
+                    sink.Add(RuleIds.ResponseStatusRemoved, ChangeDirection.Response, "", br.Status, null,
+                        $"response {br.Status} was removed", br.Location, h.Location);
+                }
+                continue;
+            }
+            foreach (var (mediaType, schema) in br.Content)
+            {
+                if (FindMediaType(hr.Content, mediaType) is not { } headMedia)
+                {
+                    sink.Add(RuleIds.MediaTypeRemoved, ChangeDirection.Response, "", br.Status, mediaType,
+                        hr.Content.Count == 0
+                            ? $"response {br.Status} no longer has a {mediaType} body"
+                            : $"response {br.Status} no longer returns {mediaType} (returns {string.Join(", ", hr.Content.Keys)})",
+                        br.Location, hr.Location);
+                    continue;
+                }
+                schemas.CompareRoot(schema, headMedia.Value, site with { MediaType = mediaType, Label = $"response {br.Status} ({mediaType})" }, "");
+            }
+        }
+    }
+
+    /// <summary>The same media type, else one that differs only in parameters ("; charset=utf-8").</summary>
+    private static KeyValuePair<string, ApiSchema?>? FindMediaType(IReadOnlyDictionary<string, ApiSchema?> content, string mediaType)
+    {
+        if (content.TryGetValue(mediaType, out var exact))
+        {
+            return new(mediaType, exact);
+        }
+        var essence = Essence(mediaType);
+        foreach (var entry in content)
+        {
+            if (string.Equals(Essence(entry.Key), essence, StringComparison.OrdinalIgnoreCase))
+            {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private static string Essence(string mediaType)
+    {
+        var semicolon = mediaType.IndexOf(';', StringComparison.Ordinal);
+        return (semicolon < 0 ? mediaType : mediaType[..semicolon]).Trim();
+    }
 }
