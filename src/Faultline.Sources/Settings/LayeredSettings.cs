@@ -363,7 +363,15 @@ public sealed partial class LayeredSettings
                         }
                         foreach (var (name, v) in body.AsMap?.Entries ?? [])
                         {
-                            if (name is "severity" or "enabled" || rule.Info.Parameters?.Any(p => p.Name == name) == true)
+                            if (name == "severity" && !Faultline.Core.Findings.Severities.TryParse(v.Text ?? "", out _))
+                            {
+                                Error(v, $"rules.{id}.severity must be critical, high, medium, low or info (got '{v.Text}')");
+                            }
+                            else if (name == "enabled" && v.Text is not ("true" or "false"))
+                            {
+                                Error(v, $"rules.{id}.enabled must be true or false (got '{v.Text}')");
+                            }
+                            else if (name is "severity" or "enabled" || rule.Info.Parameters?.Any(p => p.Name == name) == true)
                             {
                                 Add($"rules.{id}.{name}", v);
                             }
