@@ -14,6 +14,8 @@ public sealed class SystemModel
     private readonly Dictionary<Service, IReadOnlyList<Workload>> _workloadsOfService;
     private readonly Dictionary<string, (IReadOnlyList<string>, int)> _upstream = new(StringComparer.Ordinal);
     private readonly ReachabilityIndex _reachability;
+    private Dictionary<(string, string), IReadOnlyList<CallPolicy>>? _policiesByCallee;
+    private Dictionary<(string, string), IReadOnlyList<(string, string)>>? _callees;
     private readonly Dictionary<Container, IReadOnlyList<ResolvedEnv>> _environments = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(string Ns, string Kind, string Name), Autoscaler> _autoscalerByTarget = new();
     private readonly Dictionary<string, List<Workload>> _podsByNamespace = new(StringComparer.Ordinal);
@@ -141,6 +143,37 @@ public sealed class SystemModel
     public IReadOnlyList<CallPolicy> Policies { get; }
 
     public IReadOnlyList<TopicInfo> Topics { get; }
+
+    /// <summary>Timeout and retry policies on calls to one Service.</summary>
+    public IReadOnlyList<CallPolicy> PoliciesFor(string callee, string ns)
+    {
+        _policiesByCallee ??= Policies.GroupBy(p => (p.Callee, p.CalleeNamespace)).ToDictionary(g => g.Key, g => (IReadOnlyList<CallPolicy>)g.ToList());
+        return _policiesByCallee.GetValueOrDefault((callee, ns)) ?? [];
+    }
+
+    /// <summary>Services a service calls: the edges of the graph and faultline.yaml calls, each once.</summary>
+    public IReadOnlyList<(string Name, string Namespace)> CalleesOf(string service, string ns)
+    {
+        if (_callees is null)
+        {
+            var map = new Dictionary<(string, string), List<(string, string)>>();
+            foreach (var (from, to) in Edges.Where(e => e.FromKind is not ("Ingress" or "HTTPRoute" or "GRPCRoute"))
+                .Select(e => ((e.FromName, e.FromNamespace), (e.TargetName, e.TargetNamespace)))
+                .Concat(Policies.Where(p => p.Caller is not null).Select(p => ((p.Caller!, p.CalleeNamespace), (p.Callee, p.CalleeNamespace)))))
+            {
+                if (!map.TryGetValue(from, out var list))
+                {
+                    map[from] = list = [];
+                }
+                if (!list.Contains(to))
+                {
+                    list.Add(to);
+                }
+            }
+            _callees = map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(string, string)>)kv.Value);
+        }
+        return _callees.GetValueOrDefault((service, ns)) ?? [];
+    }
 
     private IEnumerable<CallPolicy> AssumedCalls()
     {

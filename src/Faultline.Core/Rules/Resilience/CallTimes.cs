@@ -8,16 +8,18 @@ internal static class CallTimes
     /// <summary>Policies that apply when <paramref name="caller"/> calls <paramref name="callee"/>: its own, else the mesh's.</summary>
     public static IReadOnlyList<CallPolicy> Applying(SystemModel model, string caller, string callee, string calleeNs)
     {
-        var own = model.Policies.Where(p => p.Caller == caller && p.Callee == callee && p.CalleeNamespace == calleeNs).ToList();
-        return own.Count > 0 ? own : model.Policies.Where(p => p.Caller is null && p.Callee == callee && p.CalleeNamespace == calleeNs).ToList();
+        var policies = model.PoliciesFor(callee, calleeNs);
+        if (policies.Count == 0)
+        {
+            return [];
+        }
+        var own = policies.Where(p => p.Caller == caller).ToList();
+        return own.Count > 0 ? own : policies.Where(p => p.Caller is null).ToList();
     }
 
     /// <summary>Services <paramref name="service"/> calls: graph edges and faultline.yaml calls.</summary>
-    public static IEnumerable<(string Name, string Namespace)> Callees(SystemModel model, string service, string ns) =>
-        model.Edges.Where(e => e.FromName == service && e.FromNamespace == ns && e.FromKind is not ("Ingress" or "HTTPRoute" or "GRPCRoute"))
-            .Select(e => (e.TargetName, e.TargetNamespace))
-            .Concat(model.Policies.Where(p => p.Caller == service).Select(p => (p.Callee, p.CalleeNamespace)))
-            .Distinct();
+    public static IReadOnlyList<(string Name, string Namespace)> Callees(SystemModel model, string service, string ns) =>
+        model.CalleesOf(service, ns);
 
     /// <summary>
     /// The worst time the service may take before answering: its declared p99 plus the longest it may wait on one

@@ -25,21 +25,29 @@ internal sealed class RetryAmplificationRule : Rule
     {
         var model = context.Model;
         var limit = int.Parse(context.Parameter("limit")[0], CultureInfo.InvariantCulture);
-        var nodes = model.Edges.Select(e => (e.FromName, e.FromNamespace)).Concat(model.Policies.Where(p => p.Caller is not null).Select(p => (p.Caller!, p.CalleeNamespace))).Distinct().ToList();
+        if (!model.Policies.Any(p => p.Retries))
+        {
+            yield break; // without retries every path multiplies by one
+        }
+        var nodes = model.Edges.Where(e => e.FromKind is not ("Ingress" or "HTTPRoute" or "GRPCRoute")).Select(e => (e.FromName, e.FromNamespace))
+            .Concat(model.Policies.Where(p => p.Caller is not null).Select(p => (p.Caller!, p.CalleeNamespace)))
+            .Distinct().Order().ToList();
+        var best = new Dictionary<(string, string), (long Factor, List<string> Path)>();
+        var visiting = new HashSet<(string, string)>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (start, ns) in nodes)
         {
-            var worst = Walk(model, start, ns, [start], 1, limit);
-            if (worst is not var (path, factor) || factor <= limit)
+            var (factor, path) = Best(model, (start, ns), best, visiting);
+            if (factor <= limit || path.Count < 2)
             {
                 continue;
             }
             var end = path[^1];
-            if (!reported.Add(end + "|" + string.Join(">", path)) || reported.Contains("end:" + end))
+            // One finding per service hit, for the worst path that reaches it from a start no other path extends.
+            if (!reported.Add(end))
             {
                 continue;
             }
-            reported.Add("end:" + end);
             var subject = model.FindService(ns, end);
             var message = $"{string.Join(" -> ", path)}: {factor} calls on {end} for one request to {path[0]} (limit {limit})";
             var assumption = $"{end} sees at most {limit} calls per user request when something is slow";
@@ -76,30 +84,35 @@ internal sealed class RetryAmplificationRule : Rule
         }
     }
 
-    /// <summary>The path from <paramref name="start"/> with the largest product of tries (depth-first, cycles skipped).</summary>
-    private static (List<string> Path, long Factor)? Walk(SystemModel model, string current, string ns, List<string> path, long factor, int limit)
+    /// <summary>
+    /// The largest product of tries on a path starting at <paramref name="node"/>, and that path; memoised, so the
+    /// cost is linear in the graph. A call back into a service still being explored (a cycle) ends the path there.
+    /// </summary>
+    private static (long Factor, List<string> Path) Best(SystemModel model, (string Name, string Ns) node,
+        Dictionary<(string, string), (long, List<string>)> memo, HashSet<(string, string)> visiting)
     {
-        (List<string>, long)? best = path.Count > 1 ? (new List<string>(path), factor) : null;
-        if (path.Count > 12)
+        if (memo.TryGetValue(node, out var known))
         {
-            return best;
+            return known;
         }
-        foreach (var (callee, calleeNs) in CallTimes.Callees(model, current, ns))
+        visiting.Add(node);
+        var result = (Factor: 1L, Path: new List<string> { node.Name });
+        foreach (var callee in CallTimes.Callees(model, node.Name, node.Ns))
         {
-            if (path.Contains(callee))
+            if (visiting.Contains(callee))
             {
                 continue;
             }
-            var tries = Tries(model, current, callee, calleeNs);
-            path.Add(callee);
-            var candidate = Walk(model, callee, calleeNs, path, factor * tries, limit);
-            path.RemoveAt(path.Count - 1);
-            if (candidate is { } c && (best is null || c.Item2 > best.Value.Item2))
+            var (factor, path) = Best(model, callee, memo, visiting);
+            var total = Math.Min(long.MaxValue / 64, factor * Tries(model, node.Name, callee.Name, callee.Namespace));
+            if (total > result.Factor || total == result.Factor && path.Count + 1 > result.Path.Count)
             {
-                best = c;
+                result = (total, [node.Name, .. path]);
             }
         }
-        return best;
+        visiting.Remove(node);
+        memo[node] = result;
+        return result;
     }
 }
 
