@@ -149,13 +149,10 @@ public static partial class JudgeConfigFile
         var result = new Dictionary<string, MetricConfig>(StringComparer.Ordinal);
         foreach (var (name, body) in metrics.Entries)
         {
-            if (name == ErrorsMetric || name.StartsWith("latency.", StringComparison.Ordinal) && Quantile(name) is null)
+            if (name.StartsWith("latency.", StringComparison.Ordinal) && Quantile(name) is null)
             {
-                if (name != ErrorsMetric)
-                {
-                    error(body, $"'{name}' is not a latency metric; use latency.median or latency.pNN, e.g. latency.p99");
-                    continue;
-                }
+                error(body, $"'{name}' is not a latency metric; use latency.median or latency.pNN, e.g. latency.p99");
+                continue;
             }
             var kind = name == ErrorsMetric ? "errors" : Quantile(name) is not null ? "latency" : "quality";
             var allowed = kind switch

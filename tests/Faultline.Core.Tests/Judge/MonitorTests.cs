@@ -85,17 +85,18 @@ public sealed class MonitorTests
     }
 
     [Fact]
-    public void Quality_Pairs_InArrivalOrderAcrossLooks()
+    public void Quality_Pairs_InArrivalOrderWithinALook()
     {
         var metric = new QualityMetric("score", 0, ScoreDirection.HigherIsBetter, 0.02, 0, 1);
         var monitor = new QualityScoreMonitor(metric);
-        monitor.Add(ArmBatch.Of([new RequestSample(1, 200, [1.0]), new RequestSample(1, 200, [1.0])]), ArmBatch.Of([new RequestSample(1, 200, [0.0])]));
+        monitor.Add(ArmBatch.Of([new RequestSample(1, 200, [1.0]), new RequestSample(1, 200, [1.0]), new RequestSample(1, 200, [0.5])]), ArmBatch.Of([new RequestSample(1, 200, [0.0])]));
         monitor.Add(ArmBatch.Empty, ArmBatch.Of([new RequestSample(1, 200, [0.0])]));
+        monitor.Add(ArmBatch.Of([new RequestSample(1, 200, [0.5])]), ArmBatch.Of([new RequestSample(1, 200, [0.0]), new RequestSample(1, 200, [0.0])]));
 
-        // Two pairs, d = 1 each, against m = 0.02 on [-1, 1].
-        var up = BoundedBetting.Grid.Points.Average(c => Math.Pow(1 + c * (1 - 0.02) / 1.02, 2));
+        // Pairs (1, 0) and (0.5, 0), so d = 1 and 0.5 against m = 0.02 on [-1, 1]; the surplus of a look is not carried over.
+        var up = BoundedBetting.Grid.Points.Average(c => (1 + c * (1 - 0.02) / 1.02) * (1 + c * (0.5 - 0.02) / 1.02));
         Assert.Equal(Math.Log(up), monitor.LogRollback, 1e-12);
-        Assert.Equal(new SampleCounts(2, 2), monitor.Samples);
+        Assert.Equal(new SampleCounts(4, 4), monitor.Samples);
     }
 
     [Fact]

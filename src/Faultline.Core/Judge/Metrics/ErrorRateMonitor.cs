@@ -15,7 +15,9 @@ namespace Faultline.Core.Judge.Metrics;
 /// the requests of a look are exchangeable, and it needs only the counts, so per-request and aggregated data
 /// go through the same code.
 ///
-/// Why not only a test of the canary's share of the errors given their total (Lindon and Malek 2022): that
+/// Why not only a test of the canary's share of the errors given their total (Lindon and Malek, NeurIPS 2022;
+/// Lindon, Sanden and Shirikian, "Rapid regression detection in software deployments through sequential
+/// testing", KDD 2022): that
 /// tests a ratio of rates, and a ratio says nothing when errors are rare. A service with no errors on either
 /// side could never be shown to be within a ratio tolerance and so could never be promoted, and one at 0.5%
 /// needs tens of thousands of requests to bound a ratio usefully. An absolute margin in percentage points is

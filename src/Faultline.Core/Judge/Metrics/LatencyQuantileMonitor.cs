@@ -15,8 +15,8 @@ namespace Faultline.Core.Judge.Metrics;
 /// request is to cross t, and the conditional test of <see cref="OddsRatioEProcess"/> applies. Why this and
 /// not two confidence sequences for the quantiles (Howard and Ramdas, "Sequential estimation of quantiles
 /// with applications to A/B-testing and best-arm identification", Bernoulli 2022), compared at each look: both
-/// are valid, but the difference of two separate intervals is about twice as wide as one paired comparison;
-/// this test is the same indicator "slower than the baseline's running quantile" that their quantile bounds
+/// are valid, but two separate intervals must clear each other, so both widths add up; this test is the same
+/// indicator "slower than the baseline's running quantile" that their quantile bounds
 /// are built on, made two-sample. The interval for the ratio comes from re-running the test at other scale
 /// factors than 1 + tolerance and keeping those it does not reject.
 /// </remarks>

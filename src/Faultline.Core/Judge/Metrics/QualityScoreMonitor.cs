@@ -7,8 +7,8 @@ namespace Faultline.Core.Judge.Metrics;
 /// units, oriented by the metric's direction), which must stay at most the tolerance.
 /// </summary>
 /// <remarks>
-/// Per-request scores are paired in arrival order (the i-th canary score with the i-th baseline score, across
-/// looks), and each pair gives d = baseline - canary (or the reverse for lower-is-better), scaled to [-1, 1];
+/// Per-request scores are paired in arrival order within a look (the i-th canary score with the i-th baseline
+/// score; the surplus of the busier arm is left out, so pairs stay close in time), and each pair gives d = baseline - canary (or the reverse for lower-is-better), scaled to [-1, 1];
 /// its mean is the measure, and <see cref="BoundedBetting"/> tests it: a betting confidence sequence
 /// (Waudby-Smith and Ramdas, JRSS-B 2024), which needs only the bounds of the score, adapts to its variance,
 /// and is valid at every look. Why betting and not a normal approximation: scores like accuracy are often
@@ -70,6 +70,8 @@ internal sealed class QualityScoreMonitor : IMetricMonitor
             _pairs.Add(d);
             BoundedBetting.Add(_atLimit, d, _limit, -1, 1);
         }
+        _baselineQueue.Clear();
+        _canaryQueue.Clear();
     }
 
     private void Enqueue(ArmBatch batch, Queue<double> queue, ref long count, ref double sum)
