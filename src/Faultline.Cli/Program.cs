@@ -19,6 +19,7 @@ namespace Faultline.Cli
                 GraphCommand.Create(io),
                 ConfigCommand.Create(io),
                 UpgradeCommand.Create(io),
+                CanaryCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
