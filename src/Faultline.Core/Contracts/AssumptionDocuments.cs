@@ -89,6 +89,13 @@ public static class AssumptionDocuments
             }
             var reads = c.List("reads")?.Items.Select(i => i.Text ?? "").Where(s => s.Length > 0).ToList() ?? [];
             var sends = c.List("sends")?.Items.Select(i => i.Text ?? "").Where(s => s.Length > 0).ToList() ?? [];
+            if (path is not null)
+            {
+                // Query parameters written in the operation are parameters the consumer sends.
+                var (bare, query) = ConsumerExpectation.SplitQuery(path);
+                path = bare;
+                sends.AddRange(query);
+            }
             yield return new ConsumerExpectation(SplitService(consumer, null).Name, tName, tNs, method, path, reads, sends, ExpectationOrigin.Assumptions, m.At(c));
         }
     }

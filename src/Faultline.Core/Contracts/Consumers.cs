@@ -28,8 +28,9 @@ public sealed record ConsumerExpectation(
     public string Describe() => Method is null ? $"{Consumer} uses {Provider}'s API" : $"{Consumer} calls {Method} {Path} on {Provider}";
 
     /// <summary>True when this expectation concerns the operation with the given method and path template.</summary>
-    public bool Concerns(string method, string template) =>
-        Method is not null && Path is not null && string.Equals(Method, method, StringComparison.OrdinalIgnoreCase) && PathMatches(template, Path);
+    public bool Concerns(string method, string template, string basePath = "") =>
+        Method is not null && Path is not null && string.Equals(Method, method, StringComparison.OrdinalIgnoreCase)
+        && (PathMatches(template, Path) || basePath.Length > 1 && PathMatches(basePath.TrimEnd('/') + "/" + template.TrimStart('/'), Path));
 
     /// <summary>Whether a concrete path ("/v1/charges/ch_1") or a template ("/v1/charges/{id}") fits a template.</summary>
     public static bool PathMatches(string template, string path)
@@ -57,12 +58,37 @@ public sealed record ConsumerExpectation(
 
     private static bool Related(string relied, string changed)
     {
+        if (changed.Length == 0)
+        {
+            return false;
+        }
         var a = Strip(relied);
         var b = Strip(changed);
         return a == b || a.StartsWith(b + ".", StringComparison.Ordinal) || b.StartsWith(a + ".", StringComparison.Ordinal);
     }
 
-    private static string Strip(string path) => path.Replace("[]", "", StringComparison.Ordinal);
+    /// <summary>"items[].id" as "items.id"; a parameter ("param:query:limit", "query:limit") as its name.</summary>
+    private static string Strip(string path)
+    {
+        if (path.StartsWith("param:", StringComparison.Ordinal) || path.StartsWith("query:", StringComparison.Ordinal)
+            || path.StartsWith("header:", StringComparison.Ordinal) || path.StartsWith("path:", StringComparison.Ordinal) || path.StartsWith("cookie:", StringComparison.Ordinal))
+        {
+            path = path[(path.LastIndexOf(':') + 1)..];
+        }
+        return path.Replace("[]", "", StringComparison.Ordinal);
+    }
+
+    /// <summary>Splits "/v1/charges?limit=10&amp;status=void" into the path and the names of its query parameters.</summary>
+    public static (string Path, IReadOnlyList<string> Query) SplitQuery(string path)
+    {
+        var q = path.IndexOf('?');
+        if (q < 0)
+        {
+            return (path, []);
+        }
+        var names = path[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')[0]).Where(n => n.Length > 0).ToList();
+        return (path[..q], names);
+    }
 }
 
 /// <summary>A service's own statements from a faultline.yaml Assumptions document, beyond what consumers say.</summary>

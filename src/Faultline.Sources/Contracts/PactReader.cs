@@ -47,6 +47,16 @@ public static class PactReader
             Flatten(Body(response), "", reads);
             var sends = new List<string>();
             Flatten(Body(request), "", sends);
+            // Query parameters (v2: "a=1&b=2"; v3+: {a: ["1"]}) and headers are sent too.
+            if (request["query"] is ScalarNode { } queryText)
+            {
+                sends.AddRange(ConsumerExpectation.SplitQuery("?" + queryText.Value).Query);
+            }
+            sends.AddRange(request.Map("query")?.Entries.Select(e => e.Key) ?? []);
+            sends.AddRange(request.Map("headers")?.Entries.Select(e => e.Key) ?? []);
+            var (bare, inline) = ConsumerExpectation.SplitQuery(path);
+            path = bare;
+            sends.AddRange(inline);
             result.Add(new ConsumerExpectation(consumer, provider, null, method.ToUpperInvariant(), path, reads, sends, ExpectationOrigin.Pact, new SourceLocation(file, interaction.Line)));
         }
         return result;

@@ -28,7 +28,7 @@ internal sealed class ConsumerExpectsMissingRule : Rule
             {
                 continue;
             }
-            var operation = provider.Spec.Operations.FirstOrDefault(o => e.Concerns(o.Method, o.Path));
+            var operation = provider.Spec.Operations.FirstOrDefault(o => e.Concerns(o.Method, o.Path, provider.Spec.BasePath));
             string message;
             string evidence;
             if (operation is null)

@@ -77,11 +77,12 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
         {
             return (Severity.Medium, [], "no consumer of this API is known, so any client may break");
         }
-        var calling = consumers.Where(e => e.Concerns(method, path)).ToList();
+        var calling = consumers.Where(e => e.Concerns(method, path, provider.Spec.BasePath)).ToList();
         var relying = c.Direction switch
         {
+            ChangeDirection.Request when c.RuleId == "contract.request-field-became-required" && c.FieldPath.Length == 0 => calling.Where(e => e.Sends.Count == 0).ToList(),
             ChangeDirection.Response when c.FieldPath.Length > 0 => calling.Where(e => e.ReadsField(c.FieldPath)).ToList(),
-            ChangeDirection.Request when c.RuleId == "contract.request-field-became-required" => calling.Where(e => !e.SendsField(c.FieldPath.Replace("param:", "", StringComparison.Ordinal))).ToList(),
+            ChangeDirection.Request when c.RuleId == "contract.request-field-became-required" => calling.Where(e => !e.SendsField(c.FieldPath)).ToList(),
             ChangeDirection.Request when c.FieldPath.Length > 0 => calling.Where(e => e.SendsField(c.FieldPath)).ToList(),
             _ => calling,
         };

@@ -143,7 +143,7 @@ internal sealed class RetryNonIdempotentRule : Rule
             var unsafeOps = api.Spec.Operations
                 .Where(o => o.Method is "POST" or "PATCH" && !o.Idempotent)
                 .Where(o => p.Method is null || string.Equals(p.Method, o.Method, StringComparison.OrdinalIgnoreCase))
-                .Where(o => p.PathPrefix is null || Covers(p, o))
+                .Where(o => p.PathPrefix is null || Covers(p, o, api.Spec.BasePath))
                 .ToList();
             if (unsafeOps.Count == 0)
             {
@@ -155,21 +155,25 @@ internal sealed class RetryNonIdempotentRule : Rule
         }
     }
 
-    private static bool Covers(CallPolicy p, ApiOperation o)
+    private static bool Covers(CallPolicy p, ApiOperation o, string basePath)
     {
         if (p.Origin == PolicyOrigin.Assumptions)
         {
             return ConsumerExpectation.PathMatches(o.Path, p.PathPrefix!);
         }
-        if (o.Path.StartsWith(p.PathPrefix!.TrimEnd('*'), StringComparison.Ordinal))
+        // Mesh routes see the full path: the spec's base path (servers url) and the operation path.
+        var concrete = System.Text.RegularExpressions.Regex.Replace(o.Path, @"\{[^}]*\}", "x");
+        var full = basePath.Length > 1 ? basePath.TrimEnd('/') + concrete : concrete;
+        var prefix = p.PathPrefix!.TrimEnd('*');
+        if (full.StartsWith(prefix, StringComparison.Ordinal) || concrete.StartsWith(prefix, StringComparison.Ordinal))
         {
             return true;
         }
         try
         {
-            // Linkerd routes match by regular expression; path parameters become one segment.
-            return System.Text.RegularExpressions.Regex.IsMatch(o.Path.Replace("{}", "x", StringComparison.Ordinal), "^" + p.PathPrefix + "$",
-                System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            // Linkerd routes match by regular expression; a path parameter stands as one plain segment.
+            var regex = new System.Text.RegularExpressions.Regex("^" + p.PathPrefix + "$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            return regex.IsMatch(full) || regex.IsMatch(concrete);
         }
         catch (ArgumentException)
         {
