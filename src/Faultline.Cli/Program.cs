@@ -17,6 +17,7 @@ namespace Faultline.Cli
                 CheckCommand.Create(io),
                 RulesCommand.Create(io),
                 GraphCommand.Create(io),
+                EnvCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
