@@ -62,12 +62,12 @@ internal static class EnvCommand
             {
                 throw new UsageException($"--expected: no such file {expectedFile}");
             }
-            expectedFile ??= EnvFile.Find(inputA.Argument == inputA.Paths[0] ? inputA.Argument : ".");
+            expectedFile ??= EnvFile.Find(inputA.Paths[0]) ?? EnvFile.Find(inputB.Paths[0]) ?? EnvFile.Find(".");
             var options = expectedFile is null ? EnvDiffOptions.Default : EnvFile.Load(expectedFile, diagnostics);
             if (diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
             {
-                Inputs.PrintDiagnostics(io, diagnostics, false);
-                io.Stderr.WriteLine($"faultline: {Paths.Uri(expectedFile!)} has errors; fix them and run again.");
+                Inputs.PrintDiagnostics(io, diagnostics.Select(d => d with { Location = d.Location with { File = inputA.Display(inputB.Display(d.Location.File)) } }), false);
+                io.Stderr.WriteLine(inputA.Display(inputB.Display($"faultline: {Paths.Uri(expectedFile!)} has errors; fix them and run again.")));
                 return ExitCodes.UsageOrInput;
             }
 

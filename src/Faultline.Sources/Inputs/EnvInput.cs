@@ -66,7 +66,8 @@ public sealed class EnvInput : IDisposable
         if (path is null)
         {
             var whole = BaseInput.Resolve(gitRef, ["."], diagnostics);
-            return whole is null ? null : new EnvInput(argument, whole.Paths, gitRef, whole);
+            // "TEMP/." as "TEMP", so files show as "REF:deploy/x.yaml", not "REF:./deploy/x.yaml".
+            return whole is null ? null : new EnvInput(argument, whole.Paths.Select(p => System.IO.Path.GetFullPath(p)).ToList(), gitRef, whole);
         }
         var git = BaseInput.Resolve(gitRef, [top], diagnostics);
         if (git?.DisplayRoot is null)
