@@ -47,7 +47,7 @@ internal static class TextReport
     private static void Line(StringBuilder sb, string label, string text) =>
         sb.Append("          ").Append(label).Append(text).Append('\n');
 
-    private static string SeverityColor(Severity s) => s switch
+    internal static string SeverityColor(Severity s) => s switch
     {
         Severity.Critical => "1;35",
         Severity.High => "1;31",
@@ -56,5 +56,5 @@ internal static class TextReport
         _ => "2",
     };
 
-    private static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
+    internal static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 }

@@ -84,7 +84,7 @@ public sealed class BaseInput : IDisposable
         return new BaseInput(paths.Count > 0 ? paths : [temp], temp, baseArg, temp);
     }
 
-    private static (bool Ok, string Out, string Error) Git(string dir, string[] args)
+    internal static (bool Ok, string Out, string Error) Git(string dir, string[] args)
     {
         try
         {
