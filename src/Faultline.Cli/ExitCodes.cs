@@ -3,16 +3,16 @@ namespace Faultline.Cli;
 /// <summary>Process exit codes, the same for every command (see README, "Exit codes").</summary>
 internal static class ExitCodes
 {
-    /// <summary>Nothing at or above --fail-on.</summary>
+    /// <summary>Nothing at or above --fail-on; for `canary judge`, promote.</summary>
     public const int Ok = 0;
 
-    /// <summary>Findings at or above --fail-on.</summary>
+    /// <summary>Findings at or above --fail-on; for `canary judge`, rollback.</summary>
     public const int Findings = 1;
 
     /// <summary>Bad usage, or input that could not be read at all; the message names file:line.</summary>
     public const int UsageOrInput = 2;
 
-    /// <summary>Could not decide (canary hold or abort, source unreachable).</summary>
+    /// <summary>Could not decide (canary continue or hold, source unreachable).</summary>
     public const int Undecided = 3;
 
     /// <summary>A bug in Faultline.</summary>

@@ -17,6 +17,10 @@ namespace Faultline.Cli
                 CheckCommand.Create(io),
                 RulesCommand.Create(io),
                 GraphCommand.Create(io),
+                ConfigCommand.Create(io),
+                UpgradeCommand.Create(io),
+                CanaryCommand.Create(io),
+                EnvCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)

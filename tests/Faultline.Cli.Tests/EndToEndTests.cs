@@ -129,13 +129,48 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public void Check_BaseGitRef_ReportsOnlyWhatTheChangeIntroduces()
+    {
+        var repo = Directory.CreateTempSubdirectory("faultline-git").FullName;
+        void Git(params string[] args)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args)
+            {
+                start.ArgumentList.Add(a);
+            }
+            using var p = System.Diagnostics.Process.Start(start)!;
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)}: {p.StandardError.ReadToEnd()}");
+        }
+        Directory.CreateDirectory(Path.Combine(repo, "deploy"));
+        var service = Path.Combine(repo, "deploy", "svc.yaml");
+        File.WriteAllText(service, BrokenService);
+        Git("init", "-q");
+        Git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "add", ".");
+        Git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-qm", "base");
+        File.WriteAllText(service, BrokenService + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n");
+
+        var (exit, stdout, stderr) = Repo.Process(["check", "deploy", "--base", "HEAD", "--format", "json"], cwd: repo);
+        var missing = Repo.Process(["check", "deploy", "--base", "no-such-ref"], cwd: repo);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stderr);
+        Assert.Contains("\"introduced\": 1", stdout);
+        Assert.Contains("\"resource\": {\n        \"kind\": \"Service\",\n        \"name\": \"web\"", stdout);
+        Assert.DoesNotContain("\"name\": \"api\"", stdout);
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("no-such-ref", missing.Stderr);
+    }
+
+    [Fact]
     public void Rules_ListsEveryRuleAndDocumentsOne()
     {
         var list = Repo.Run(["rules"]);
         var doc = Repo.Run(["rules", "probe.liveness-checks-dependency"]);
         var unknown = Repo.Run(["rules", "nope.nope"]);
 
-        Assert.Equal(18, list.Stdout.Trim().Split('\n').Length);
+        Assert.Equal(Faultline.Core.Rules.RuleCatalog.Builtin.Rules.Count(), list.Stdout.Trim().Split("\n").Length);
         Assert.Contains("dependencyPaths", doc.Stdout);
         Assert.Equal(2, unknown.Exit);
     }

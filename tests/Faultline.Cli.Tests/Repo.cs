@@ -46,7 +46,7 @@ internal static class Repo
     }
 
     /// <summary>Runs faultline.dll as a separate process, as CI and users do.</summary>
-    public static (int Exit, string Stdout, string Stderr) Process(string[] args, string? stdin = null, string? cwd = null)
+    public static (int Exit, string Stdout, string Stderr) Process(string[] args, string? stdin = null, string? cwd = null, IReadOnlyDictionary<string, string>? env = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "faultline.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -62,6 +62,13 @@ internal static class Repo
             start.ArgumentList.Add(a);
         }
         start.Environment["NO_COLOR"] = "1";
+        // Settings of the machine running the tests must not leak into them.
+        start.Environment["XDG_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), "faultline-tests-no-user-config");
+        start.Environment["FAULTLINE_MANAGED_SETTINGS"] = Path.Combine(Path.GetTempPath(), "faultline-tests-no-managed.yaml");
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            start.Environment[k] = v;
+        }
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdoutTask = process.StandardOutput.ReadToEndAsync();
         var stderrTask = process.StandardError.ReadToEndAsync();

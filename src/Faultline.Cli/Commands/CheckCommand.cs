@@ -3,6 +3,7 @@ using Faultline.Cli.Rendering;
 using Faultline.Core.Documents;
 using Faultline.Core.Model;
 using Faultline.Core.Rules;
+using Faultline.Sources.Inputs;
 
 namespace Faultline.Cli.Commands;
 
@@ -27,39 +28,56 @@ internal static class CheckCommand
         var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace for objects that do not name one. Default: default." };
         var maxFile = new Option<int?>("--max-file-size") { Description = "Largest file read, in MB; larger files are reported and skipped. Default: 32." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also list the documents that were skipped because they are not Kubernetes objects." };
+        var baseOption = new Option<string?>("--base") { Description = "Compare with a base version (a folder, or a git ref of the repository holding PATH) and report what the change introduces or makes worse." };
+        var all = new Option<bool>("--all") { Description = "With --base, also report findings the base already had." };
+        var kubernetesVersion = new Option<string?>("--kubernetes-version") { Description = "Kubernetes release the manifests will be applied to (e.g. 1.33): adds the api.removed and api.deprecated rules." };
         var color = new Option<string>("--color") { Description = "Colour in text output: auto, always or never. Default: auto (off when NO_COLOR is set or output is redirected).", DefaultValueFactory = _ => "auto" };
         color.AcceptOnlyFromAmong("auto", "always", "never");
 
         var command = new Command("check", "Check manifests for broken assumptions between services and their platform.")
         {
-            paths, format, output, failOn, disable, enable, ns, maxFile, verbose, color,
+            paths, format, output, failOn, disable, enable, ns, kubernetesVersion, maxFile, verbose, color, baseOption, all,
         };
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : ["."];
             var diagnostics = new List<InputDiagnostic>();
-            var settings = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), diagnostics);
+            var layered = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), parse.GetValue(kubernetesVersion), diagnostics);
+            var settings = layered.Settings;
             if (diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
             {
                 Inputs.PrintDiagnostics(io, diagnostics, true);
-                io.Stderr.WriteLine("faultline: the settings file has errors; fix them and run again.");
+                io.Stderr.WriteLine("faultline: the settings have errors; fix them and run again (faultline config show --origin shows where each value comes from).");
                 return ExitCodes.UsageOrInput;
             }
             var timings = Timings.Start(io);
-            var set = Inputs.Load(io, inputs, parse.GetValue(ns), parse.GetValue(maxFile));
-            timings.Mark("read and parse");
-            diagnostics.AddRange(set.Diagnostics);
-            Inputs.PrintDiagnostics(io, diagnostics, parse.GetValue(verbose));
-            if (set.Manifests.Count == 0 && diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
+            var loaded = Inputs.Load(io, inputs, parse.GetValue(ns), parse.GetValue(maxFile), settings.IgnorePaths);
+            timings.Mark("read, parse and model");
+            diagnostics.AddRange(loaded.Diagnostics);
+            using var baseInput = parse.GetValue(baseOption) is { } baseArg ? BaseInput.Resolve(baseArg, inputs, diagnostics) : null;
+            LoadedSystem? baseSystem = null;
+            if (baseInput is not null)
             {
-                io.Stderr.WriteLine("faultline: nothing could be read; see the errors above.");
+                baseSystem = Inputs.Load(io, baseInput.Paths, parse.GetValue(ns), parse.GetValue(maxFile), settings.IgnorePaths);
+                diagnostics.AddRange(baseSystem.Diagnostics.Where(d => d.Level != DiagnosticLevel.Note).Select(d => d with { Location = d.Location with { File = baseInput.Display(d.Location.File) } }));
+            }
+            Inputs.PrintDiagnostics(io, diagnostics, parse.GetValue(verbose));
+            if (loaded.Input.Manifests.Count == 0 && diagnostics.Any(d => d.Level == DiagnosticLevel.Error)
+                || parse.GetValue(baseOption) is not null && baseInput is null)
+            {
+                io.Stderr.WriteLine(baseInput is null && parse.GetValue(baseOption) is not null
+                    ? "faultline: the base could not be read; see the errors above."
+                    : "faultline: nothing could be read; see the errors above.");
                 return ExitCodes.UsageOrInput;
             }
-            var model = ModelBuilder.Build(set.Manifests);
-            timings.Mark("model");
-            var result = CheckEngine.Run(model, settings);
+            var result = CheckEngine.Run(loaded.Model, settings, baseModel: baseSystem?.Model);
+            if (baseSystem is not null)
+            {
+                var before = CheckEngine.Run(baseSystem.Model, settings);
+                result = ChangeComparison.Compare(result, before, parse.GetValue(all));
+            }
             timings.Mark("rules");
-            var report = new CheckReport(result, model, set, diagnostics, settings);
+            var report = new CheckReport(result, loaded.Model, loaded.Input, diagnostics, settings) { BaseLabel = baseInput?.Label, LockAttempts = layered.Attempts };
             var selected = parse.GetValue(format)!;
             var colorMode = parse.GetValue(color)!;
             var useColor = colorMode == "always" || colorMode == "auto" && parse.GetValue(output) is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
@@ -71,6 +89,10 @@ internal static class CheckCommand
                 "markdown" => MarkdownReport.Render(report),
                 _ => TextReport.Render(report, useColor),
             };
+            if (baseInput is not null)
+            {
+                text = baseInput.Display(text);
+            }
             Inputs.Write(io, parse.GetValue(output), text);
             timings.Mark("render");
             return result.Fails(settings.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;

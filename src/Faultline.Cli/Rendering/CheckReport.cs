@@ -15,6 +15,12 @@ internal sealed record CheckReport(
     IReadOnlyList<InputDiagnostic> Diagnostics,
     CheckSettings Settings)
 {
+    /// <summary>Lower scopes' attempts to change keys the managed settings lock (audit ones appear only in JSON).</summary>
+    public IReadOnlyList<Faultline.Sources.Settings.LockAttempt> LockAttempts { get; init; } = [];
+
+    /// <summary>In change mode, what the head was compared with.</summary>
+    public string? BaseLabel { get; init; }
+
     public static string Version { get; } =
         typeof(CheckReport).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
 
@@ -33,6 +39,7 @@ internal sealed record CheckReport(
         var services = Model.Services.Count;
         var suppressed = Result.Suppressed.Count > 0 ? $", {Result.Suppressed.Count} suppressed" : "";
         var failing = Settings.FailOn is null ? "fail-on none" : $"{FailingCount} at or above {FailOnName}";
-        return $"{counts}{suppressed}; {Input.Manifests.Count} objects, {services} services, {Input.FilesRead} files; {failing}";
+        var change = BaseLabel is null ? "" : $"; compared with {BaseLabel}: {findings.Count(f => f.Change == "introduced")} introduced, {findings.Count(f => f.Change == "worse")} worse";
+        return $"{counts}{suppressed}; {Input.Manifests.Count} objects, {services} services, {Input.FilesRead} files{change}; {failing}";
     }
 }

@@ -17,13 +17,20 @@ internal static class GraphRenderer
         }
         var linkIndex = 0;
         var broken = new List<int>();
+        var added = new List<int>();
         foreach (var e in graph.Edges)
         {
-            var ports = e.Ports.Count > 0 ? $"|\"{string.Join(",", e.Ports)}\"|" : "";
-            sb.Append($"  {ids[e.From]} -->{ports} {ids[e.To]}\n");
-            if (e.Broken)
+            var label = string.Join(" ", new[] { e.Ports.Count > 0 ? string.Join(",", e.Ports) : null, e.Change }.OfType<string>());
+            var ports = label.Length > 0 ? $"|\"{label}\"|" : "";
+            var arrow = e.Change == "removed" ? "-.->" : "-->";
+            sb.Append($"  {ids[e.From]} {arrow}{ports} {ids[e.To]}\n");
+            if (e.Broken || e.Change == "removed")
             {
                 broken.Add(linkIndex);
+            }
+            else if (e.Change is "added" or "changed")
+            {
+                added.Add(linkIndex);
             }
             linkIndex++;
         }
@@ -34,6 +41,10 @@ internal static class GraphRenderer
         if (broken.Count > 0)
         {
             sb.Append($"  linkStyle {string.Join(",", broken)} stroke:#d00\n");
+        }
+        if (added.Count > 0)
+        {
+            sb.Append($"  linkStyle {string.Join(",", added)} stroke:#07a\n");
         }
         return sb.ToString();
     }
@@ -48,9 +59,25 @@ internal static class GraphRenderer
         }
         foreach (var e in graph.Edges)
         {
-            var label = e.Ports.Count > 0 ? $"label=\"{string.Join(",", e.Ports)}\"" : "";
-            var color = e.Broken ? (label.Length > 0 ? ", " : "") + "color=red" : "";
-            sb.Append($"  \"{e.From}\" -> \"{e.To}\" [{label}{color}];\n");
+            var text = string.Join(" ", new[] { e.Ports.Count > 0 ? string.Join(",", e.Ports) : null, e.Change }.OfType<string>());
+            var attributes = new List<string>();
+            if (text.Length > 0)
+            {
+                attributes.Add($"label=\"{text}\"");
+            }
+            if (e.Broken || e.Change == "removed")
+            {
+                attributes.Add("color=red");
+            }
+            else if (e.Change is "added" or "changed")
+            {
+                attributes.Add("color=blue");
+            }
+            if (e.Change == "removed")
+            {
+                attributes.Add("style=dashed");
+            }
+            sb.Append($"  \"{e.From}\" -> \"{e.To}\" [{string.Join(", ", attributes)}];\n");
         }
         sb.Append("}\n");
         return sb.ToString();
@@ -94,6 +121,10 @@ internal static class GraphRenderer
                 }
                 w.WriteEndArray();
                 w.WriteBoolean("broken", e.Broken);
+                if (e.Change is { } change)
+                {
+                    w.WriteString("change", change);
+                }
                 w.WriteStartArray("evidence");
                 foreach (var ev in e.Evidence)
                 {

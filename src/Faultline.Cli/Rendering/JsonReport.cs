@@ -32,6 +32,12 @@ internal static class JsonReport
             w.WriteString("failOn", report.FailOnName);
             w.WriteNumber("failing", report.FailingCount);
             w.WriteBoolean("passed", report.FailingCount == 0);
+            if (report.BaseLabel is { } baseLabel)
+            {
+                w.WriteString("base", baseLabel);
+                w.WriteNumber("introduced", report.Result.Findings.Count(f => f.Change == "introduced"));
+                w.WriteNumber("worse", report.Result.Findings.Count(f => f.Change == "worse"));
+            }
             w.WriteEndObject();
             w.WriteStartArray("findings");
             foreach (var f in report.Result.Findings)
@@ -51,6 +57,10 @@ internal static class JsonReport
             }
             w.WriteEndArray();
             WriteDiagnostics(w, report.Diagnostics);
+            if (report.LockAttempts.Count > 0)
+            {
+                Faultline.Cli.Commands.ConfigCommand.WriteAttempts(w, report.LockAttempts);
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -61,6 +71,10 @@ internal static class JsonReport
         w.WriteStartObject();
         w.WriteString("ruleId", f.RuleId);
         w.WriteString("severity", f.Severity.Name());
+        if (f.Change is { } change)
+        {
+            w.WriteString("change", change);
+        }
         w.WriteString("service", f.Service);
         w.WriteString("namespace", f.Namespace);
         w.WriteStartObject("resource");

@@ -25,7 +25,7 @@ internal static class MarkdownReport
         sb.Append("| severity | rule | service | location | what breaks |\n|---|---|---|---|---|\n");
         foreach (var f in findings)
         {
-            sb.Append($"| {f.Severity.Name()} | `{f.RuleId}` | {Escape(f.Namespace)}/{Escape(f.Service)} | `{Escape(Paths.Uri(f.Location.File))}:{f.Location.Line}` | {Escape(f.Message)} |\n");
+            sb.Append($"| {f.Severity.Name()}{(f.Change is { } change ? $" ({change})" : "")} | `{f.RuleId}` | {Escape(f.Namespace)}/{Escape(f.Service)} | `{Escape(Paths.Uri(f.Location.File))}:{f.Location.Line}` | {Escape(f.Message)} |\n");
         }
         sb.Append("\n<details><summary>Details and fixes</summary>\n\n");
         foreach (var f in findings)
@@ -44,5 +44,5 @@ internal static class MarkdownReport
         return sb.ToString();
     }
 
-    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
+    internal static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
 }

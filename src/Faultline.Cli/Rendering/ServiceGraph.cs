@@ -7,7 +7,34 @@ internal sealed record ServiceGraph(IReadOnlyList<ServiceGraph.GraphNode> Nodes,
 {
     public sealed record GraphNode(string Id, string Namespace, string Name, string Kind, bool Missing, IReadOnlyList<string> Workloads);
 
-    public sealed record GraphEdge(string From, string To, IReadOnlyList<int> Ports, bool Broken, IReadOnlyList<EdgeEvidence> Evidence);
+    /// <summary>Change is "added", "removed" or "changed" (ports differ) against a base; null without one.</summary>
+    public sealed record GraphEdge(string From, string To, IReadOnlyList<int> Ports, bool Broken, IReadOnlyList<EdgeEvidence> Evidence, string? Change = null);
+
+    /// <summary>The head graph with each edge marked against the base: added, changed, and the removed ones kept.</summary>
+    public static ServiceGraph Compare(SystemModel head, SystemModel baseModel)
+    {
+        var now = From(head);
+        var before = From(baseModel);
+        var old = before.Edges.ToDictionary(e => (e.From, e.To));
+        var edges = now.Edges.Select(e => old.TryGetValue((e.From, e.To), out var b)
+            ? b.Ports.SequenceEqual(e.Ports) ? e : e with { Change = "changed" }
+            : e with { Change = "added" }).ToList();
+        var current = edges.Select(e => (e.From, e.To)).ToHashSet();
+        var nodes = now.Nodes.ToDictionary(n => n.Id);
+        foreach (var removed in before.Edges.Where(e => !current.Contains((e.From, e.To))))
+        {
+            edges.Add(removed with { Change = "removed" });
+            foreach (var id in new[] { removed.From, removed.To })
+            {
+                if (!nodes.ContainsKey(id))
+                {
+                    nodes[id] = before.Nodes.First(n => n.Id == id);
+                }
+            }
+        }
+        return new ServiceGraph(nodes.Values.OrderBy(n => n.Id, StringComparer.Ordinal).ToList(),
+            edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal).ToList());
+    }
 
     public static ServiceGraph From(SystemModel model)
     {

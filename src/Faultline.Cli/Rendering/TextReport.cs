@@ -19,8 +19,13 @@ internal static class TextReport
             sb.Append(Paint($"{group.Key.Namespace}/{group.Key.Service}", "1", color)).Append('\n');
             foreach (var f in group)
             {
-                var label = f.Severity.Name().ToUpperInvariant().PadRight(8);
-                sb.Append("  ").Append(Paint(label, SeverityColor(f.Severity), color)).Append(f.RuleId).Append("  ").Append(f.Location).Append('\n');
+                var label = f.Severity.Name().ToUpperInvariant().PadRight(9); // "critical" is 8 letters and needs its gap too
+                sb.Append("  ").Append(Paint(label, SeverityColor(f.Severity), color)).Append(f.RuleId).Append("  ").Append(f.Location);
+                if (f.Change is { } change)
+                {
+                    sb.Append("  (").Append(change).Append(')');
+                }
+                sb.Append('\n');
                 Line(sb, "", f.Message);
                 Line(sb, "assumes: ", f.Assumption);
                 Line(sb, "evidence: ", f.Evidence);
@@ -42,7 +47,7 @@ internal static class TextReport
     private static void Line(StringBuilder sb, string label, string text) =>
         sb.Append("          ").Append(label).Append(text).Append('\n');
 
-    private static string SeverityColor(Severity s) => s switch
+    internal static string SeverityColor(Severity s) => s switch
     {
         Severity.Critical => "1;35",
         Severity.High => "1;31",
@@ -51,5 +56,5 @@ internal static class TextReport
         _ => "2",
     };
 
-    private static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
+    internal static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 }

@@ -178,7 +178,7 @@ public static class SpecDiff
                 {
                     sink.Add(RuleIds.MediaTypeRemoved, ChangeDirection.Response, "", br.Status, mediaType,
                         hr.Content.Count == 0
-                            ? $"response {br.Status} no longer has a {mediaType} body"
+                            ? $"response {br.Status} no longer has a body of type {mediaType}"
                             : $"response {br.Status} no longer returns {mediaType} (returns {string.Join(", ", hr.Content.Keys)})",
                         br.Location, hr.Location);
                     continue;

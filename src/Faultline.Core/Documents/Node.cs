@@ -7,6 +7,9 @@ public abstract class Node
 
     public int Line { get; }
 
+    /// <summary>The file the node was written in, when it is not the file of its document (a kustomize patch).</summary>
+    public string? File { get; init; }
+
     /// <summary>The scalar text, or null for maps and lists.</summary>
     public virtual string? Text => null;
 

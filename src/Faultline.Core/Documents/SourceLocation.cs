@@ -5,5 +5,5 @@ public readonly record struct SourceLocation(string File, int Line)
 {
     public override string ToString() => Line > 0 ? $"{File}:{Line}" : File;
 
-    public SourceLocation At(Node? node) => node is null ? this : this with { Line = node.Line };
+    public SourceLocation At(Node? node) => node is null ? this : new SourceLocation(node.File ?? File, node.Line);
 }

@@ -53,6 +53,12 @@ public sealed record Finding
 
     public const int BlastRadiusShown = 25;
 
+    /// <summary>Consumers known to rely on what the finding is about (contract findings); they lead the blast radius.</summary>
+    public IReadOnlyList<string> Consumers { get; init; } = [];
+
+    /// <summary>In change mode: "introduced", "worse" or "existing"; null in a plain check.</summary>
+    public string? Change { get; init; }
+
     /// <summary>The object whose faultline.dev/ignore annotation can suppress this finding.</summary>
     internal Manifest? Subject { get; init; }
 

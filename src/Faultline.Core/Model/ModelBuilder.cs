@@ -1,3 +1,4 @@
+using Faultline.Core.Contracts;
 using Faultline.Core.Documents;
 
 namespace Faultline.Core.Model;
@@ -8,7 +9,7 @@ public static class ModelBuilder
     private static readonly HashSet<string> WorkloadKinds =
         ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ReplicationController", "Rollout"];
 
-    public static SystemModel Build(IReadOnlyList<Manifest> manifests)
+    public static SystemModel Build(IReadOnlyList<Manifest> manifests, ContractSet? contracts = null)
     {
         var workloads = new List<Workload>();
         var services = new List<Service>();
@@ -49,7 +50,7 @@ public static class ModelBuilder
                     break;
             }
         }
-        return new SystemModel(manifests, workloads, services, configMaps, budgets, autoscalers, routes);
+        return new SystemModel(manifests, workloads, services, configMaps, budgets, autoscalers, routes, contracts ?? ContractSet.Empty);
     }
 
     private static Workload? ReadWorkload(Manifest m)
@@ -237,10 +238,16 @@ public static class ModelBuilder
     private static DisruptionBudget ReadBudget(Manifest m)
     {
         var spec = m.Root.Map("spec");
+        var selector = ReadSelector(spec?.Map("selector"));
+        if (selector.Empty && m.ApiVersion == "policy/v1beta1")
+        {
+            // policy/v1beta1 read an empty selector as "no pods"; only policy/v1 made it "every pod of the namespace".
+            selector = LabelSelector.Nothing;
+        }
         return new DisruptionBudget
         {
             Manifest = m,
-            Selector = ReadSelector(spec?.Map("selector")),
+            Selector = selector,
             MinAvailable = spec?["minAvailable"] as ScalarNode,
             MaxUnavailable = spec?["maxUnavailable"] as ScalarNode,
         };

@@ -1,3 +1,4 @@
+using Faultline.Core.Contracts;
 using Faultline.Core.Documents;
 
 namespace Faultline.Core.Model;
@@ -13,6 +14,8 @@ public sealed class SystemModel
     private readonly Dictionary<Service, IReadOnlyList<Workload>> _workloadsOfService;
     private readonly Dictionary<string, (IReadOnlyList<string>, int)> _upstream = new(StringComparer.Ordinal);
     private readonly ReachabilityIndex _reachability;
+    private Dictionary<(string, string), IReadOnlyList<CallPolicy>>? _policiesByCallee;
+    private Dictionary<(string, string), IReadOnlyList<(string, string)>>? _callees;
     private readonly Dictionary<Container, IReadOnlyList<ResolvedEnv>> _environments = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(string Ns, string Kind, string Name), Autoscaler> _autoscalerByTarget = new();
     private readonly Dictionary<string, List<Workload>> _podsByNamespace = new(StringComparer.Ordinal);
@@ -28,7 +31,8 @@ public sealed class SystemModel
         IReadOnlyList<ConfigMap> configMaps,
         IReadOnlyList<DisruptionBudget> budgets,
         IReadOnlyList<Autoscaler> autoscalers,
-        IReadOnlyList<RouteBackend> routeBackends)
+        IReadOnlyList<RouteBackend> routeBackends,
+        ContractSet contracts)
     {
         Manifests = manifests;
         Workloads = workloads;
@@ -96,6 +100,9 @@ public sealed class SystemModel
         _servicesOfWorkload = ofWorkload.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<Service>)kv.Value.OrderBy(s => s.Name, StringComparer.Ordinal).ToList());
 
         Edges = EdgeInference.Infer(this);
+        Contracts = NormalizeContracts(contracts);
+        Policies = manifests.SelectMany(ResilienceReader.Policies).Concat(AssumedCalls()).ToList();
+        Topics = manifests.Select(ResilienceReader.Topic).OfType<TopicInfo>().ToList();
         var callers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var e in Edges)
         {
@@ -128,6 +135,73 @@ public sealed class SystemModel
     public IReadOnlyList<RouteBackend> RouteBackends { get; }
 
     public IReadOnlySet<string> Namespaces { get; }
+
+    /// <summary>Interfaces and consumer expectations, with interfaces declared on a workload moved to its Service.</summary>
+    public ContractSet Contracts { get; }
+
+    /// <summary>Timeouts and retries from the mesh and from faultline.yaml, as callers apply them.</summary>
+    public IReadOnlyList<CallPolicy> Policies { get; }
+
+    public IReadOnlyList<TopicInfo> Topics { get; }
+
+    /// <summary>Timeout and retry policies on calls to one Service.</summary>
+    public IReadOnlyList<CallPolicy> PoliciesFor(string callee, string ns)
+    {
+        _policiesByCallee ??= Policies.GroupBy(p => (p.Callee, p.CalleeNamespace)).ToDictionary(g => g.Key, g => (IReadOnlyList<CallPolicy>)g.ToList());
+        return _policiesByCallee.GetValueOrDefault((callee, ns)) ?? [];
+    }
+
+    /// <summary>Services a service calls: the edges of the graph and faultline.yaml calls, each once.</summary>
+    public IReadOnlyList<(string Name, string Namespace)> CalleesOf(string service, string ns)
+    {
+        if (_callees is null)
+        {
+            var map = new Dictionary<(string, string), List<(string, string)>>();
+            foreach (var (from, to) in Edges.Where(e => e.FromKind is not ("Ingress" or "HTTPRoute" or "GRPCRoute"))
+                .Select(e => ((e.FromName, e.FromNamespace), (e.TargetName, e.TargetNamespace)))
+                .Concat(Policies.Where(p => p.Caller is not null).Select(p => ((p.Caller!, p.CalleeNamespace), (p.Callee, p.CalleeNamespace)))))
+            {
+                if (!map.TryGetValue(from, out var list))
+                {
+                    map[from] = list = [];
+                }
+                if (!list.Contains(to))
+                {
+                    list.Add(to);
+                }
+            }
+            _callees = map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(string, string)>)kv.Value);
+        }
+        return _callees.GetValueOrDefault((service, ns)) ?? [];
+    }
+
+    private IEnumerable<CallPolicy> AssumedCalls()
+    {
+        foreach (var a in Contracts.Assumptions)
+        {
+            foreach (var c in a.Calls)
+            {
+                string? method = null;
+                string? path = null;
+                if (c.Operation is { } op && op.IndexOf(' ') is > 0 and var space)
+                {
+                    method = op[..space].ToUpperInvariant();
+                    path = op[(space + 1)..].Trim();
+                }
+                yield return new CallPolicy(a.Service, c.Service, c.Namespace ?? a.Namespace ?? "default", method, path, c.Timeout,
+                    c.Attempts is { } n ? Math.Max(1, n) : 1, c.PerTryTimeout, c.RetryOn, PolicyOrigin.Assumptions, c.Location);
+            }
+        }
+    }
+
+    private ContractSet NormalizeContracts(ContractSet contracts)
+    {
+        var interfaces = contracts.Interfaces.Select(i =>
+            i.DeclaredBy is not ("Service" or "Assumptions" or "Backstage") && FindWorkload(i.Namespace, i.DeclaredBy, i.Service) is { } w
+                ? i with { Service = ComponentName(w) }
+                : i).ToList();
+        return contracts with { Interfaces = interfaces };
+    }
 
     /// <summary>Edges in input order, each with the evidence that created it.</summary>
     public IReadOnlyList<Edge> Edges { get; }

@@ -57,9 +57,10 @@ public sealed class Container
 
     public required IReadOnlyList<ScalarNode> Args { get; init; }
 
-    public bool DeclaresPort(IntOrString port) => port.IsNumber
-        ? Ports.Any(p => p.Number == port.Number)
-        : Ports.Any(p => p.Name == port.Name);
+    /// <summary>True when a port of that number or name is declared for the protocol (probes are always TCP).</summary>
+    public bool DeclaresPort(IntOrString port, string protocol = "TCP") => port.IsNumber
+        ? Ports.Any(p => p.Number == port.Number && string.Equals(p.Protocol, protocol, StringComparison.OrdinalIgnoreCase))
+        : Ports.Any(p => p.Name == port.Name && string.Equals(p.Protocol, protocol, StringComparison.OrdinalIgnoreCase));
 }
 
 public sealed record ContainerPort(string? Name, int Number, string Protocol);

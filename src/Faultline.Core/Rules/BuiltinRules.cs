@@ -1,3 +1,4 @@
+using Faultline.Core.Rules.Api;
 using Faultline.Core.Rules.Availability;
 using Faultline.Core.Rules.Images;
 using Faultline.Core.Rules.Probes;
@@ -9,6 +10,21 @@ namespace Faultline.Core.Rules;
 internal static class BuiltinRules
 {
     public static IEnumerable<Rule> All() =>
+        Kubernetes().Concat(Contract.ContractRules.All()).Append(new Contract.ConsumerExpectsMissingRule()).Concat(Resilience());
+
+    private static IEnumerable<Rule> Resilience() =>
+    [
+        new Resilience.TimeoutCallerShorterThanCalleeRule(),
+        new Resilience.TimeoutPerTryExceedsTotalRule(),
+        new Resilience.TimeoutMissingRule(),
+        new Resilience.RetryAmplificationRule(),
+        new Resilience.RetryNonIdempotentRule(),
+        new Resilience.OrderingPartitionsChangedRule(),
+        new Resilience.OrderingKeyChangedRule(),
+        new Resilience.OrderingKeyNotProducedRule(),
+    ];
+
+    private static IEnumerable<Rule> Kubernetes() =>
     [
         new UnknownServiceRule(),
         new PortMismatchRule(),
@@ -28,5 +44,7 @@ internal static class BuiltinRules
         new SingleReplicaRule(),
         new PdbBlocksEvictionRule(),
         new PdbMatchesNothingRule(),
+        new ApiRemovedRule(),
+        new ApiDeprecatedRule(),
     ];
 }

@@ -22,20 +22,21 @@ public static class CheckEngine
     public const string IgnoreAnnotation = "faultline.dev/ignore";
     public const string IgnoreReasonAnnotation = "faultline.dev/ignore-reason";
 
-    public static CheckResult Run(SystemModel model, CheckSettings settings, RuleCatalog? catalog = null)
+    public static CheckResult Run(SystemModel model, CheckSettings settings, RuleCatalog? catalog = null, SystemModel? baseModel = null)
     {
+        var change = baseModel is null ? null : new ChangeContext(baseModel, model);
         catalog ??= RuleCatalog.Builtin;
         var findings = new List<Finding>();
         var suppressed = new List<Finding>();
         var run = new List<RuleInfo>();
         foreach (var rule in catalog.Rules)
         {
-            if (!settings.IsEnabled(rule.Info.Id))
+            if (!settings.IsEnabled(rule.Info.Id) || !rule.AppliesTo(settings))
             {
                 continue;
             }
             run.Add(rule.Info);
-            var context = new RuleContext(model, settings, rule.Info);
+            var context = new RuleContext(model, settings, rule.Info, change);
             foreach (var finding in rule.Check(context))
             {
                 var f = finding;
@@ -49,7 +50,14 @@ public static class CheckEngine
                     continue;
                 }
                 var (nearest, count) = model.Upstream(f.Namespace, f.Service, Finding.BlastRadiusShown);
-                findings.Add(f with { BlastRadius = Shorten(nearest, f.Namespace), BlastRadiusCount = count });
+                var radius = Shorten(nearest, f.Namespace);
+                if (f.Consumers.Count > 0)
+                {
+                    var extra = f.Consumers.Where(c => c != f.Service && !radius.Contains(c)).ToList();
+                    radius = extra.Concat(radius).Take(Finding.BlastRadiusShown).ToList();
+                    count += extra.Count;
+                }
+                findings.Add(f with { BlastRadius = radius, BlastRadiusCount = count });
             }
         }
         return new CheckResult(Sort(findings), Sort(suppressed), run);

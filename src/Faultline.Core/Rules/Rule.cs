@@ -24,4 +24,7 @@ public abstract class Rule
     public abstract RuleInfo Info { get; }
 
     public abstract IEnumerable<Finding> Check(RuleContext context);
+
+    /// <summary>False when the settings lack what the rule checks against; such a rule is not run (nor listed as run).</summary>
+    public virtual bool AppliesTo(Settings.CheckSettings settings) => true;
 }

@@ -6,9 +6,12 @@ using Faultline.Core.Settings;
 namespace Faultline.Core.Rules;
 
 /// <summary>What a rule sees: the model, the settings, and helpers that build findings the same way everywhere.</summary>
-public sealed class RuleContext(SystemModel model, CheckSettings settings, RuleInfo rule)
+public sealed class RuleContext(SystemModel model, CheckSettings settings, RuleInfo rule, ChangeContext? change = null)
 {
     public SystemModel Model { get; } = model;
+
+    /// <summary>In change mode, the base the head is compared with; null in a plain check.</summary>
+    public ChangeContext? Change { get; } = change;
 
     public CheckSettings Settings { get; } = settings;
 

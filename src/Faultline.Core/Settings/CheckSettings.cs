@@ -1,4 +1,5 @@
 using Faultline.Core.Findings;
+using Faultline.Core.Upgrade;
 
 namespace Faultline.Core.Settings;
 
@@ -25,6 +26,12 @@ public sealed record CheckSettings
 
     /// <summary>Expected startup seconds per workload name ("*" for every workload), for probe.startup-too-short.</summary>
     public IReadOnlyDictionary<string, int> StartupSeconds { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The Kubernetes release the manifests will be applied to; the api.* rules check nothing without it.</summary>
+    public KubeVersion? KubernetesVersion { get; init; }
+
+    /// <summary>Glob patterns of input files not to read (e.g. "**/test/**", "charts/*/templates/**").</summary>
+    public IReadOnlyList<string> IgnorePaths { get; init; } = [];
 
     public bool IsEnabled(string ruleId) => Enabled.Contains(ruleId) || !Disabled.Contains(ruleId);
 

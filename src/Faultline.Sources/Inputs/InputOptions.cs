@@ -12,4 +12,7 @@ public sealed record InputOptions
     public string Kubectl { get; init; } = "kubectl";
 
     public TimeSpan KustomizeTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Glob patterns (`*`, `**`, `?`) of files not to read, matched against the path below each input folder.</summary>
+    public IReadOnlyList<string> IgnorePaths { get; init; } = [];
 }

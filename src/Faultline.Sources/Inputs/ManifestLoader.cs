@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using Faultline.Core.Documents;
+using Faultline.Core.Upgrade;
+using Faultline.Sources.Helm;
 using Faultline.Sources.Yaml;
 
 namespace Faultline.Sources.Inputs;
@@ -42,7 +44,8 @@ public sealed class ManifestLoader(InputOptions options)
                     }
                     continue;
                 }
-                foreach (var file in Walk(path, diagnostics))
+                var ignore = Globs.Compile(options.IgnorePaths);
+                foreach (var file in Walk(path, diagnostics).Where(f => !ignore(Path.GetRelativePath(path, f))))
                 {
                     texts.Add((file, d => ReadFile(file, d)));
                 }
@@ -58,23 +61,36 @@ public sealed class ManifestLoader(InputOptions options)
         }
 
         // Parsing is the bulk of the work and files are independent: parse them in parallel, keep input order.
-        var results = new (List<Manifest> Manifests, List<InputDiagnostic> Diagnostics, bool Read)[texts.Count];
+        var results = new (List<Manifest> Manifests, List<InputDiagnostic> Diagnostics, HelmChart? Chart, bool Read, List<(string, MapNode)> Others)[texts.Count];
+        var allOthers = new List<(string File, MapNode Root)>();
         Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var local = new List<InputDiagnostic>();
             var found = new List<Manifest>();
+            var others = new List<(string, MapNode)>();
+            HelmChart? chart = null;
             var text = texts[i].Read(local);
-            if (text is not null)
+            if (text is not null && ChartMetadata.IsChartFile(texts[i].Name))
             {
-                ReadObjects(texts[i].Name, text, found, local);
+                chart = ReadChart(texts[i].Name, text, local);
             }
-            results[i] = (found, local, text is not null);
+            else if (text is not null)
+            {
+                ReadObjects(texts[i].Name, text, found, local, others);
+            }
+            results[i] = (found, local, chart, text is not null, others);
         });
-        foreach (var (found, local, read) in results)
+        var charts = new List<HelmChart>();
+        foreach (var (found, local, chart, read, others) in results)
         {
+            allOthers.AddRange(others);
             manifests.AddRange(found);
             diagnostics.AddRange(local);
             files += read ? 1 : 0;
+            if (chart is not null)
+            {
+                charts.Add(chart);
+            }
         }
         foreach (var (name, text, map) in kustomized)
         {
@@ -87,19 +103,26 @@ public sealed class ManifestLoader(InputOptions options)
             }
             files++;
         }
-        return new ManifestSet(manifests, diagnostics, files);
+        return new ManifestSet(manifests, diagnostics, files) { Others = allOthers, Charts = charts };
+    }
+
+    /// <summary>A Chart.yaml is chart metadata, not a Kubernetes object: it is read for its kubeVersion.</summary>
+    private static HelmChart? ReadChart(string file, string text, List<InputDiagnostic> diagnostics)
+    {
+        var docs = YamlDocumentReader.Read(text, file, diagnostics);
+        return docs.Count == 0 ? null : ChartMetadata.Read(docs[0].Root, file, diagnostics);
     }
 
     /// <summary>Turns the documents of one text into Kubernetes objects; `List` objects are unpacked.</summary>
-    public void ReadObjects(string file, string text, List<Manifest> manifests, List<InputDiagnostic> diagnostics)
+    public void ReadObjects(string file, string text, List<Manifest> manifests, List<InputDiagnostic> diagnostics, List<(string, MapNode)>? others = null)
     {
         foreach (var doc in YamlDocumentReader.Read(text, file, diagnostics))
         {
-            Add(doc.Root, file, manifests, diagnostics);
+            Add(doc.Root, file, manifests, diagnostics, others);
         }
     }
 
-    private void Add(Node root, string file, List<Manifest> manifests, List<InputDiagnostic> diagnostics)
+    private void Add(Node root, string file, List<Manifest> manifests, List<InputDiagnostic> diagnostics, List<(string, MapNode)>? others)
     {
         var location = new SourceLocation(file, root.Line);
         if (root is not MapNode map)
@@ -120,6 +143,7 @@ public sealed class ManifestLoader(InputOptions options)
             }
             else
             {
+                others?.Add((file, map));
                 diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Note, location, "not a Kubernetes object (no apiVersion/kind); skipped"));
             }
             return;
@@ -128,7 +152,7 @@ public sealed class ManifestLoader(InputOptions options)
         {
             foreach (var item in map.List("items")?.Items ?? [])
             {
-                Add(item, file, manifests, diagnostics);
+                Add(item, file, manifests, diagnostics, others);
             }
             return;
         }
@@ -180,7 +204,13 @@ public sealed class ManifestLoader(InputOptions options)
                 var name = Path.GetFileName(entry);
                 if (Directory.Exists(entry))
                 {
-                    if (!name.StartsWith('.') && name != "node_modules")
+                    if (name == "templates" && File.Exists(Path.Combine(dir, ChartMetadata.FileName)))
+                    {
+                        // Chart templates are Go templates, not YAML, until Helm renders them.
+                        diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Note, new SourceLocation(entry, 0),
+                            $"Helm chart templates are not read; render them and pass the output: helm template {dir} | faultline check -"));
+                    }
+                    else if (!name.StartsWith('.') && name != "node_modules")
                     {
                         subdirs.Add(entry);
                     }

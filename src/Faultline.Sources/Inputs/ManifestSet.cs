@@ -1,4 +1,5 @@
 using Faultline.Core.Documents;
+using Faultline.Core.Upgrade;
 
 namespace Faultline.Sources.Inputs;
 
@@ -8,5 +9,11 @@ public sealed record ManifestSet(
     IReadOnlyList<InputDiagnostic> Diagnostics,
     int FilesRead)
 {
+    /// <summary>Mapping documents that are not Kubernetes objects (pact files and the like), with their file.</summary>
+    public IReadOnlyList<(string File, MapNode Root)> Others { get; init; } = [];
+
+    /// <summary>Helm charts (Chart.yaml files) found in the input folders.</summary>
+    public IReadOnlyList<HelmChart> Charts { get; init; } = [];
+
     public bool HasErrors => Diagnostics.Any(d => d.Level == DiagnosticLevel.Error);
 }

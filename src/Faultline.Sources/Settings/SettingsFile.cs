@@ -3,6 +3,7 @@ using Faultline.Core.Documents;
 using Faultline.Core.Findings;
 using Faultline.Core.Rules;
 using Faultline.Core.Settings;
+using Faultline.Core.Upgrade;
 using Faultline.Sources.Yaml;
 
 namespace Faultline.Sources.Settings;
@@ -87,6 +88,19 @@ public static class SettingsFile
                         }
                     }
                     settings = settings with { StartupSeconds = startup };
+                    break;
+                case "ignorePaths":
+                    settings = settings with { IgnorePaths = settings.IgnorePaths.Union(((value as ListNode)?.Items ?? [value]).Select(i => i.Text).OfType<string>()).ToList() };
+                    break;
+                case "kubernetesVersion":
+                    if (ApiLifecycle.Builtin.TryParseKnown(value.Text ?? "", "kubernetesVersion", out var version, out var versionError))
+                    {
+                        settings = settings with { KubernetesVersion = version };
+                    }
+                    else
+                    {
+                        Error(value, versionError!);
+                    }
                     break;
                 default:
                     diagnostics.Add(new(DiagnosticLevel.Warning, new SourceLocation(path, value.Line), $"unknown setting '{key}'; ignored"));

@@ -4,6 +4,7 @@ using Faultline.Core.Findings;
 using Faultline.Core.Model;
 using Faultline.Core.Rules;
 using Faultline.Core.Settings;
+using Faultline.Core.Upgrade;
 using Faultline.Sources.Inputs;
 
 namespace Faultline.Core.Tests.Rules;
@@ -11,6 +12,7 @@ namespace Faultline.Core.Tests.Rules;
 /// <summary>
 /// Every rule has a folder Fixtures/&lt;rule-id&gt;/ with fires.yaml (the first line says "# expect: N", the number
 /// of findings of that rule) and passes.yaml (no finding of that rule). The meta-test fails when a rule lacks either.
+/// A leading comment line "# kubernetesVersion: 1.25" in either file sets the target release for the api.* rules.
 /// </summary>
 public sealed partial class RuleFixtureTests
 {
@@ -21,11 +23,38 @@ public sealed partial class RuleFixtureTests
     [GeneratedRegex(@"^#\s*expect:\s*(\d+)")]
     private static partial Regex ExpectLine();
 
+    [GeneratedRegex(@"^#\s*kubernetesVersion:\s*(\S+)")]
+    private static partial Regex KubernetesVersionLine();
+
+    /// <summary>Checks a fixture; when NAME.base.yaml sits beside NAME.yaml, in change mode against it.</summary>
     internal static CheckResult Check(string file, CheckSettings? settings = null)
     {
-        var set = new ManifestLoader(new InputOptions()).Load([file]);
-        Assert.DoesNotContain(set.Diagnostics, d => d.Level == DiagnosticLevel.Error);
-        return CheckEngine.Run(ModelBuilder.Build(set.Manifests), settings ?? CheckSettings.Default);
+        settings = HeaderSettings(file, settings ?? CheckSettings.Default);
+        var head = SystemLoader.Load([file], new InputOptions());
+        Assert.DoesNotContain(head.Diagnostics, d => d.Level == DiagnosticLevel.Error);
+        var baseFile = Path.ChangeExtension(file, ".base.yaml");
+        if (!File.Exists(baseFile))
+        {
+            return CheckEngine.Run(head.Model, settings);
+        }
+        var baseSystem = SystemLoader.Load([baseFile], new InputOptions());
+        Assert.DoesNotContain(baseSystem.Diagnostics, d => d.Level == DiagnosticLevel.Error);
+        var result = CheckEngine.Run(head.Model, settings, baseModel: baseSystem.Model);
+        return ChangeComparison.Compare(result, CheckEngine.Run(baseSystem.Model, settings), includeExisting: false);
+    }
+
+    /// <summary>Applies the settings a fixture's leading comment lines ask for.</summary>
+    private static CheckSettings HeaderSettings(string file, CheckSettings settings)
+    {
+        foreach (var line in File.ReadLines(file).TakeWhile(l => l.StartsWith('#')))
+        {
+            if (KubernetesVersionLine().Match(line) is { Success: true } m)
+            {
+                Assert.True(KubeVersion.TryParse(m.Groups[1].Value, out var version), $"{file}: bad kubernetesVersion header");
+                settings = settings with { KubernetesVersion = version };
+            }
+        }
+        return settings;
     }
 
     [Theory]
@@ -83,6 +112,19 @@ public sealed partial class RuleFixtureTests
         {
             Assert.True(RuleCatalog.Builtin.Contains(Path.GetFileName(dir)), $"fixture folder {dir} names no rule");
         }
+    }
+
+    [Theory]
+    [InlineData("api.removed")]
+    [InlineData("api.deprecated")]
+    public void ApiRule_WithoutKubernetesVersion_DoesNotRun(string ruleId)
+    {
+        var set = new ManifestLoader(new InputOptions()).Load([Path.Combine(FixtureRoot, ruleId, "fires.yaml")]);
+
+        var result = CheckEngine.Run(ModelBuilder.Build(set.Manifests), CheckSettings.Default);
+
+        Assert.DoesNotContain(result.Findings, f => f.RuleId == ruleId);
+        Assert.DoesNotContain(result.RulesRun, r => r.Id == ruleId);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Faultline.Core.Findings;
 using Faultline.Core.Model;
 
@@ -23,48 +22,14 @@ internal sealed class PdbBlocksEvictionRule : Rule
 
     public override IEnumerable<Finding> Check(RuleContext context)
     {
-        foreach (var pdb in context.Model.DisruptionBudgets)
+        foreach (var blocking in DrainAnalysis.BlockingBudgets(context.Model))
         {
-            // Drains skip DaemonSet pods, and a workload scaled to zero has nothing to evict.
-            var workloads = context.Model.WorkloadsMatching(pdb.Namespace, pdb.Selector).Where(w => w.Kind != "DaemonSet").ToList();
-            var replicas = workloads.Sum(w => Replicas(context.Model, w));
-            if (workloads.Count == 0 || replicas == 0)
-            {
-                continue;
-            }
-            string? why = null;
-            if (pdb.MaxUnavailable is { } max && max.Value.Trim() is "0" or "0%")
-            {
-                why = $"maxUnavailable: {max.Value}";
-            }
-            else if (pdb.MinAvailable is { } min && Required(min.Value.Trim(), replicas) is { } required && required >= replicas)
-            {
-                why = $"minAvailable: {min.Value.Trim()} is {required} of {replicas} replica(s)";
-            }
-            if (why is null)
-            {
-                continue;
-            }
-            var service = context.Model.ComponentName(workloads[0]);
-            yield return context.ForObject(pdb.Manifest, service, (Documents.Node?)pdb.MaxUnavailable ?? pdb.MinAvailable,
-                $"PodDisruptionBudget '{pdb.Name}' allows no disruption ({why}): draining a node that runs {string.Join(", ", workloads)} hangs",
+            var pdb = blocking.Budget;
+            var service = context.Model.ComponentName(blocking.Workloads[0]);
+            yield return context.ForObject(pdb.Manifest, service, blocking.At,
+                $"PodDisruptionBudget '{pdb.Name}' allows no disruption ({blocking.Why}): draining a node that runs {string.Join(", ", blocking.Workloads)} hangs",
                 "nodes can be drained for upgrades and maintenance",
-                $"selects {string.Join(", ", workloads.Select(w => $"{w} ({Replicas(context.Model, w)} replicas)"))}");
+                $"selects {string.Join(", ", blocking.Workloads.Select(w => $"{w} ({DrainAnalysis.Replicas(context.Model, w)} replicas)"))}");
         }
     }
-
-    /// <summary>Pods that must stay available: a percentage is rounded up, as the disruption controller does.</summary>
-    private static int? Required(string text, int replicas)
-    {
-        if (text.EndsWith('%') && decimal.TryParse(text[..^1], NumberStyles.Number, CultureInfo.InvariantCulture, out var pct))
-        {
-            return (int)Math.Ceiling(pct * replicas / 100m);
-        }
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
-    }
-
-    internal static int Replicas(SystemModel model, Workload w) =>
-        model.AutoscalerOf(w)?.MinReplicas
-        ?? w.Replicas
-        ?? (w.Kind is "DaemonSet" or "Pod" ? 1 : 1);
 }

@@ -25,7 +25,7 @@ internal sealed class PdbMatchesNothingRule : Rule
                 continue;
             }
             yield return context.ForObject(pdb.Manifest, pdb.Name, pdb.Manifest.Root.Map("spec")?["selector"],
-                $"PodDisruptionBudget '{pdb.Name}' selects {(pdb.Selector.Invalid ? "nothing (no selector)" : pdb.Selector.Empty ? "every pod ({})" : pdb.Selector.ToString())}, which matches no pod template in namespace {pdb.Namespace}",
+                $"PodDisruptionBudget '{pdb.Name}' selects {(pdb.Selector.Invalid ? (pdb.Manifest.Root.Map("spec")?["selector"] is null ? "nothing (no selector)" : "nothing (an empty selector in policy/v1beta1)") : pdb.Selector.Empty ? "every pod ({})" : pdb.Selector.ToString())}, which matches no pod template in namespace {pdb.Namespace}",
                 "the budget protects the pods of a workload during drains",
                 $"no long-running workload in namespace {pdb.Namespace} has labels matching the selector");
         }

@@ -1,4 +1,5 @@
 using Faultline.Core.Findings;
+using Faultline.Core.Model;
 
 namespace Faultline.Core.Rules.Availability;
 
@@ -18,18 +19,11 @@ internal sealed class SingleReplicaRule : Rule
 
     public override IEnumerable<Finding> Check(RuleContext context)
     {
-        foreach (var w in context.Model.Workloads)
+        foreach (var single in DrainAnalysis.SingleReplicaWorkloads(context.Model))
         {
-            if (w.Kind is not ("Deployment" or "StatefulSet") || context.Model.ServicesOf(w).Count == 0 || (w.Replicas ?? 1) != 1)
-            {
-                continue;
-            }
-            if (context.Model.AutoscalerOf(w) is { MinReplicas: >= 2 })
-            {
-                continue;
-            }
-            yield return context.ForWorkload(w, w.Manifest.Root.Map("spec")?["replicas"],
-                $"{w} runs one replica behind Service '{context.Model.ServicesOf(w)[0].Name}': every drain or restart is an outage",
+            var w = single.Workload;
+            yield return context.ForWorkload(w, single.At,
+                $"{w} runs one replica behind Service '{single.Service.Name}': every drain or restart is an outage",
                 $"callers of {context.Model.ComponentName(w)} assume it stays reachable while nodes are drained",
                 w.Replicas is null ? "spec.replicas not set (defaults to 1)" : "spec.replicas: 1");
         }

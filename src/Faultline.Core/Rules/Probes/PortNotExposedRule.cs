@@ -16,7 +16,7 @@ internal sealed class PortNotExposedRule : Rule
         or the probe is out of date (the app moved ports, the probe did not); a container that declares no ports at
         all says nothing, so it is not reported. A probe on a named port that no
         container port carries cannot run at all: the kubelet reports an error and the probe fails forever, so that
-        case is reported as high.
+        case is reported as high. Probes connect over TCP, so a port declared only for UDP does not count.
         """);
 
     public override IEnumerable<Finding> Check(RuleContext context)

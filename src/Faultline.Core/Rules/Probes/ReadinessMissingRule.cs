@@ -31,7 +31,7 @@ internal sealed class ReadinessMissingRule : Rule
             var targeted = services.SelectMany(s => s.Ports).Select(p => p.TargetPort).ToList();
             foreach (var c in w.Containers.Where(c => c.Readiness is null))
             {
-                if (gated && !targeted.Any(c.DeclaresPort))
+                if (gated && !targeted.Any(p => c.DeclaresPort(p)))
                 {
                     continue;
                 }

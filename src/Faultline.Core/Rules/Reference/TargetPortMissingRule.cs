@@ -29,8 +29,8 @@ internal sealed class TargetPortMissingRule : Rule
             var containers = workloads.SelectMany(w => w.Containers).ToList();
             foreach (var port in s.Ports)
             {
-                if (!port.TargetPort.IsNumber && workloads.FirstOrDefault(w => !w.Containers.Any(c => c.DeclaresPort(port.TargetPort))) is { } lacking
-                    && workloads.Any(w => w != lacking && w.Containers.Any(c => c.DeclaresPort(port.TargetPort))))
+                if (!port.TargetPort.IsNumber && workloads.FirstOrDefault(w => !w.Containers.Any(c => c.DeclaresPort(port.TargetPort, port.Protocol))) is { } lacking
+                    && workloads.Any(w => w != lacking && w.Containers.Any(c => c.DeclaresPort(port.TargetPort, port.Protocol))))
                 {
                     yield return context.ForObject(s.Manifest, s.Name, port.Node,
                         $"Service '{s.Name}' port {port.Port} targets named port '{port.TargetPort}', which {lacking} does not declare: its pods get no endpoint for this port",
@@ -38,7 +38,7 @@ internal sealed class TargetPortMissingRule : Rule
                         $"{lacking} at {lacking.Manifest.Location} declares {string.Join(", ", lacking.Containers.SelectMany(c => c.Ports).Select(p => p.Name ?? p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)))}");
                     continue;
                 }
-                if (containers.Any(c => c.DeclaresPort(port.TargetPort)))
+                if (containers.Any(c => c.DeclaresPort(port.TargetPort, port.Protocol)))
                 {
                     continue;
                 }

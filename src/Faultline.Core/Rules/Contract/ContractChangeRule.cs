@@ -1,0 +1,100 @@
+using Faultline.Core.Contracts;
+using Faultline.Core.Documents;
+using Faultline.Core.Findings;
+
+namespace Faultline.Core.Rules.Contract;
+
+/// <summary>
+/// A schema change between the base and head spec of a provider, judged by who relies on it: high when a known
+/// consumer reads (or must send) what changed, medium when the provider's consumers are unknown, info when
+/// consumers are known and none of them relies on it. Only runs in change mode (check --base).
+/// </summary>
+internal sealed class ContractChangeRule(string id, string title, string description, string remediation, string documentation) : Rule
+{
+    private const string Common = """
+
+        Severity follows the consumers: high when a known consumer (a pact, a faultline.yaml `consumes` entry with
+        `reads`/`sends`, or a Backstage consumesApis) relies on what changed, medium when no consumer of the provider
+        is known, info when consumers are known and none relies on it. Runs only with `--base`.
+        """;
+
+    public override RuleInfo Info { get; } = new(id, Severity.High, title, description, remediation, documentation.TrimEnd() + "\n" + Common);
+
+    public override IEnumerable<Finding> Check(RuleContext context)
+    {
+        if (context.Change is not { } change)
+        {
+            yield break;
+        }
+        foreach (var (_, head, c) in change.ContractChanges)
+        {
+            if (c.RuleId != Info.Id)
+            {
+                continue;
+            }
+            var (severity, relying, why) = Judge(context.Model.Contracts, head, c);
+            var service = context.Model.FindService(head.Namespace, head.Service);
+            var location = c.HeadLocation ?? c.BaseLocation ?? head.DeclaredAt;
+            var finding = service is not null
+                ? context.ForObject(service.Manifest, head.Service, null, Message(head, c, why), Assumption(c, relying), Evidence(c), severity)
+                : new Finding
+                {
+                    RuleId = Info.Id,
+                    Severity = severity,
+                    Service = head.Service,
+                    Namespace = head.Namespace,
+                    ResourceKind = "API",
+                    ResourceName = head.Spec.Title,
+                    Location = location,
+                    Message = Message(head, c, why),
+                    Assumption = Assumption(c, relying),
+                    Evidence = Evidence(c),
+                    Remediation = Info.Remediation,
+                };
+            yield return finding with { Location = location, Consumers = relying.Select(r => r.Consumer).Distinct().ToList() };
+        }
+    }
+
+    private static string Message(ServiceInterface head, ContractChange c, string why) =>
+        $"{head.Service}: {c.Operation}: {c.Description}; {why}";
+
+    private static string Assumption(ContractChange c, IReadOnlyList<ConsumerExpectation> relying) =>
+        relying.Count == 0
+            ? $"consumers of {c.Operation} keep working after the change"
+            : string.Join("; ", relying.Select(r => $"{r.Describe()} ({r.Origin.ToString().ToLowerInvariant()} {r.Location})"));
+
+    private static string Evidence(ContractChange c) =>
+        $"base {c.BaseLocation?.ToString() ?? "-"}, head {c.HeadLocation?.ToString() ?? "-"}" + (c.FieldPath.Length > 0 ? $", field {c.FieldPath}" : "");
+
+    /// <summary>Who relies on the change, and how severe that makes it.</summary>
+    internal static (Severity Severity, IReadOnlyList<ConsumerExpectation> Relying, string Why) Judge(ContractSet contracts, ServiceInterface provider, ContractChange c)
+    {
+        var space = c.Operation.IndexOf(' ');
+        var method = space > 0 ? c.Operation[..space] : c.Operation;
+        var path = space > 0 ? c.Operation[(space + 1)..] : "";
+        var consumers = contracts.Expectations.Where(e => e.Provider == provider.Service && (e.ProviderNamespace is null || e.ProviderNamespace == provider.Namespace)).ToList();
+        if (consumers.Count == 0)
+        {
+            return (Severity.Medium, [], "no consumer of this API is known, so any client may break");
+        }
+        var calling = consumers.Where(e => e.Concerns(method, path, provider.Spec.BasePath)).ToList();
+        var relying = c.Direction switch
+        {
+            ChangeDirection.Request when c.RuleId == "contract.request-field-became-required" && c.FieldPath.Length == 0 => calling.Where(e => e.Sends.Count == 0).ToList(),
+            ChangeDirection.Response when c.FieldPath.Length > 0 => calling.Where(e => e.ReadsField(c.FieldPath)).ToList(),
+            ChangeDirection.Request when c.RuleId == "contract.request-field-became-required" => calling.Where(e => !e.SendsField(c.FieldPath)).ToList(),
+            ChangeDirection.Request when c.FieldPath.Length > 0 => calling.Where(e => e.SendsField(c.FieldPath)).ToList(),
+            _ => calling,
+        };
+        if (relying.Count > 0)
+        {
+            return (Severity.High, relying, $"{string.Join(", ", relying.Select(r => r.Consumer).Distinct())} rel{(relying.Select(r => r.Consumer).Distinct().Count() == 1 ? "ies" : "y")} on it");
+        }
+        var unspecific = consumers.Where(e => e.Method is null).ToList();
+        if (unspecific.Count > 0)
+        {
+            return (Severity.Medium, [], $"{string.Join(", ", unspecific.Select(r => r.Consumer).Distinct())} use{(unspecific.Select(r => r.Consumer).Distinct().Count() == 1 ? "s" : "")} this API without saying which operations");
+        }
+        return (Severity.Info, [], "no known consumer relies on it");
+    }
+}

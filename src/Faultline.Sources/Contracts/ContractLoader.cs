@@ -1,0 +1,147 @@
+using Faultline.Core.Contracts;
+using Faultline.Core.Documents;
+using Faultline.Sources.OpenApi;
+using Faultline.Sources.Yaml;
+
+namespace Faultline.Sources.Contracts;
+
+/// <summary>
+/// Collects interfaces and consumer expectations from the input: specs attached by the annotations
+/// faultline.dev/openapi on a workload or Service, by a faultline.yaml `provides.openapi`, or by Backstage
+/// (Component providesApis -> API definition, inline or $text); expectations from faultline.yaml `consumes`,
+/// Backstage consumesApis, and pact files. Paths are relative to the file that names them.
+/// </summary>
+public static class ContractLoader
+{
+    public const string OpenApiAnnotation = "faultline.dev/openapi";
+    public const string AsyncApiAnnotation = "faultline.dev/asyncapi";
+
+    public static ContractSet Load(
+        IReadOnlyList<Manifest> manifests,
+        IReadOnlyList<(string File, MapNode Root)> others,
+        List<InputDiagnostic> diagnostics,
+        Func<string, string?>? readFile = null)
+    {
+        var interfaces = new List<ServiceInterface>();
+        var expectations = new List<ConsumerExpectation>();
+        var assumptions = new List<ServiceAssumptions>();
+        var specCache = new Dictionary<string, ApiSpec?>(StringComparer.Ordinal);
+
+        ApiSpec? Spec(string path, SourceLocation declaredAt)
+        {
+            if (!specCache.TryGetValue(path, out var spec))
+            {
+                var exists = readFile is not null ? readFile(path) is not null : File.Exists(path);
+                if (!exists)
+                {
+                    diagnostics.Add(new(DiagnosticLevel.Error, declaredAt, $"API spec {path} does not exist"));
+                    spec = null;
+                }
+                else
+                {
+                    spec = OpenApiReader.Read(path, diagnostics, readFile);
+                }
+                specCache[path] = spec;
+            }
+            return spec;
+        }
+
+        foreach (var m in manifests)
+        {
+            if (AssumptionDocuments.IsAssumptions(m))
+            {
+                if (AssumptionDocuments.Read(m, diagnostics) is not { } a)
+                {
+                    continue;
+                }
+                assumptions.Add(a);
+                expectations.AddRange(AssumptionDocuments.Expectations(m));
+                if (a.OpenApi is { } openapi && Spec(Relative(m.Location.File, openapi), m.Location) is { } spec)
+                {
+                    interfaces.Add(new ServiceInterface(a.Service, a.Namespace ?? m.Namespace, spec, "Assumptions", m.Location));
+                }
+            }
+            else if (m.Annotations.TryGetValue(OpenApiAnnotation, out var annotated) && m.Kind is not ("ConfigMap" or "Secret"))
+            {
+                if (Spec(Relative(m.Location.File, annotated), m.Location) is { } spec)
+                {
+                    interfaces.Add(new ServiceInterface(m.Name, m.Namespace, spec, m.Kind, m.Location));
+                }
+            }
+        }
+        ReadBackstage(manifests, interfaces, expectations, diagnostics, readFile, Spec);
+        foreach (var (file, root) in others)
+        {
+            if (PactReader.IsPact(root))
+            {
+                expectations.AddRange(PactReader.Read(file, root, diagnostics));
+            }
+        }
+        return new ContractSet(interfaces, expectations, assumptions);
+    }
+
+    private static void ReadBackstage(
+        IReadOnlyList<Manifest> manifests,
+        List<ServiceInterface> interfaces,
+        List<ConsumerExpectation> expectations,
+        List<InputDiagnostic> diagnostics,
+        Func<string, string?>? readFile,
+        Func<string, SourceLocation, ApiSpec?> spec)
+    {
+        var components = manifests.Where(m => AssumptionDocuments.IsBackstage(m) && m.Kind == "Component").ToList();
+        var apis = manifests.Where(m => AssumptionDocuments.IsBackstage(m) && m.Kind == "API").ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var providerOf = new Dictionary<string, Manifest>(StringComparer.Ordinal);
+        foreach (var c in components)
+        {
+            foreach (var api in Names(c, "providesApis"))
+            {
+                providerOf.TryAdd(api, c);
+                if (apis.TryGetValue(api, out var entity) && entity.Root.Map("spec")?.Str("type") == "openapi"
+                    && Definition(entity, diagnostics, readFile, spec) is { } s)
+                {
+                    interfaces.Add(new ServiceInterface(c.Name, c.Namespace, s, "Backstage", entity.Location));
+                }
+            }
+        }
+        foreach (var c in components)
+        {
+            foreach (var api in Names(c, "consumesApis"))
+            {
+                if (providerOf.TryGetValue(api, out var provider))
+                {
+                    expectations.Add(new ConsumerExpectation(c.Name, provider.Name, null, null, null, [], [], ExpectationOrigin.Backstage, c.Location));
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> Names(Manifest m, string key) =>
+        m.Root.Map("spec")?.List(key)?.Items.Select(i => i.Text).OfType<string>().Select(n => n.Contains(':') ? n[(n.LastIndexOf(':') + 1)..] : n)
+        ?? [];
+
+    private static ApiSpec? Definition(Manifest entity, List<InputDiagnostic> diagnostics, Func<string, string?>? readFile, Func<string, SourceLocation, ApiSpec?> spec)
+    {
+        var definition = entity.Root.Map("spec")?["definition"];
+        if (definition is MapNode { } m && m.Str("$text") is { } text)
+        {
+            return text.Contains("://", StringComparison.Ordinal) ? null : spec(Relative(entity.Location.File, text), entity.At(m));
+        }
+        if (definition is ScalarNode { } inline)
+        {
+            // An inline definition is read as its own file, named after the entity.
+            var name = $"{entity.Location.File}#API/{entity.Name}";
+            return OpenApiReader.Read(name, diagnostics, path => path == name ? inline.Value : readFile?.Invoke(path) ?? (File.Exists(path) ? File.ReadAllText(path) : null));
+        }
+        return null;
+    }
+
+    private static string Relative(string manifestFile, string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+        var dir = Path.GetDirectoryName(manifestFile.EndsWith(" (rendered)", StringComparison.Ordinal) ? manifestFile[..^11] : manifestFile) ?? "";
+        return Path.Combine(dir, path);
+    }
+}
