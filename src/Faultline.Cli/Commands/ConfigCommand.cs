@@ -117,8 +117,7 @@ internal static class ConfigCommand
 
     private static string Json(LayeredSettings layered, string? only)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -152,8 +151,7 @@ internal static class ConfigCommand
             w.WriteEndArray();
             WriteAttempts(w, layered.Attempts);
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     /// <summary>Attempts to change locked keys, in every mode: audit ones appear nowhere else.</summary>

@@ -11,8 +11,7 @@ internal static class EnvDiffJson
     public static string Render(EnvDiffReport report)
     {
         var r = report.Result;
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -72,8 +71,7 @@ internal static class EnvDiffJson
             w.WriteEndArray();
             JsonReport.WriteDiagnostics(w, report.Diagnostics);
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     private static void Environment(Utf8JsonWriter w, string name, string label, string input, int objects)

@@ -85,8 +85,7 @@ internal static class GraphRenderer
 
     public static string Json(ServiceGraph graph, IEnumerable<InputDiagnostic> diagnostics)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -141,7 +140,6 @@ internal static class GraphRenderer
             w.WriteEndArray();
             JsonReport.WriteDiagnostics(w, diagnostics);
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 }

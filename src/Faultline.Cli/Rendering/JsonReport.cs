@@ -10,8 +10,7 @@ internal static class JsonReport
 {
     public static string Render(CheckReport report)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -62,8 +61,7 @@ internal static class JsonReport
                 Faultline.Cli.Commands.ConfigCommand.WriteAttempts(w, report.LockAttempts);
             }
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     private static void WriteFinding(Utf8JsonWriter w, Finding f)

@@ -57,8 +57,7 @@ internal static class JudgeReport
 
     public static string Json(JudgeResult result, JudgeSettings settings)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -141,8 +140,7 @@ internal static class JudgeReport
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     private static string Percent(double p) => (p * 100).ToString("0.##", Invariant) + "%";

@@ -14,8 +14,7 @@ internal static class SarifReport
     {
         var rules = RuleCatalog.Builtin.Rules.Select(r => r.Info).ToList();
         var index = rules.Select((r, i) => (r.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteString("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -96,8 +95,7 @@ internal static class SarifReport
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     private static string Level(Severity s) => s switch

@@ -11,8 +11,7 @@ internal static class UpgradeJson
     public static string Render(UpgradeReport report)
     {
         var plan = report.Plan;
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -46,8 +45,7 @@ internal static class UpgradeJson
             w.WriteEndArray();
             JsonReport.WriteDiagnostics(w, report.Input.Diagnostics);
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     private static void Step(Utf8JsonWriter w, UpgradeStep step)
