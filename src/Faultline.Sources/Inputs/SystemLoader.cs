@@ -16,6 +16,24 @@ public static class SystemLoader
         var diagnostics = new List<InputDiagnostic>(set.Diagnostics);
         var contracts = ContractLoader.Load(set.Manifests, set.Others, diagnostics);
         var model = ModelBuilder.Build(set.Manifests, contracts);
+        CheckAssumedNames(model, diagnostics);
         return new LoadedSystem(set, model, diagnostics);
+    }
+
+    /// <summary>A faultline.yaml that names a service the input does not have is most likely a typo: say where.</summary>
+    private static void CheckAssumedNames(SystemModel model, List<InputDiagnostic> diagnostics)
+    {
+        if (model.Services.Count == 0 && model.Workloads.Count == 0)
+        {
+            return; // assumptions on their own (no manifests) name services deployed elsewhere
+        }
+        var known = model.Services.Select(s => s.Name).Concat(model.Workloads.Select(w => w.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var a in model.Contracts.Assumptions)
+        {
+            if (!known.Contains(a.Service))
+            {
+                diagnostics.Add(new(DiagnosticLevel.Warning, a.Location, $"faultline.yaml describes service '{a.Service}', which is not in the input"));
+            }
+        }
     }
 }
