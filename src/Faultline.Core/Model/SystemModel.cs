@@ -278,6 +278,4 @@ public sealed class SystemModel
         }
     }
 
-    /// <summary>The graph node id of a caller workload, as edges and the blast radius name it.</summary>
-    public string NodeOf(Workload workload) => $"{workload.Namespace}/{ComponentName(workload)}";
 }

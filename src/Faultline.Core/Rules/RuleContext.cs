@@ -55,7 +55,4 @@ public sealed class RuleContext(SystemModel model, CheckSettings settings, RuleI
         Remediation = Rule.Remediation,
         Subject = m,
     };
-
-    /// <summary>The graph node a Service-level finding belongs to.</summary>
-    public static string ServiceNode(Service s) => s.Name;
 }
