@@ -1,3 +1,6 @@
+using Faultline.Core.Documents;
+using Faultline.Sources.Inputs;
+using Faultline.Integrations.Kubernetes;
 using System.CommandLine;
 using Faultline.Cli.Rendering;
 using Faultline.Core.Model;
@@ -30,6 +33,12 @@ internal static class UpgradeCommand
         plan.Add(kubelets);
         plan.Add(output);
         plan.Add(ns);
+        var cluster = new Option<bool>("--cluster") { Description = "Also read the live cluster (kubeconfig, or the service account in a pod): objects as last applied, and node versions." };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --cluster: the kubeconfig file. Default: KUBECONFIG or ~/.kube/config." };
+        var context = new Option<string?>("--context") { Description = "With --cluster: the kubeconfig context. Default: the current one." };
+        plan.Add(cluster);
+        plan.Add(kubeconfig);
+        plan.Add(context);
         plan.SetAction(parse =>
         {
             var start = Inputs.KnownVersion(parse.GetValue(from)!, "--from");
@@ -53,10 +62,31 @@ internal static class UpgradeCommand
                 kubeletVersions.Add(v);
             }
 
-            var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : ["."];
+            var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : (parse.GetValue(cluster) ? [] : ["."]);
             var loaded = Inputs.Load(io, inputs, parse.GetValue(ns), null);
             var set = loaded.Input;
             Inputs.PrintDiagnostics(io, loaded.Diagnostics, false);
+            var model = loaded.Model;
+            if (parse.GetValue(cluster))
+            {
+                var clusterDiagnostics = new List<InputDiagnostic>();
+                var snapshot = ClusterReader.Connect(parse.GetValue(kubeconfig), parse.GetValue(context)).ReadAsync(clusterDiagnostics).GetAwaiter().GetResult();
+                var manifests = new List<Manifest>(set.Manifests);
+                var loader = new ManifestLoader(new InputOptions { DefaultNamespace = parse.GetValue(ns) ?? "default" });
+                foreach (var (name, json) in snapshot.AppliedObjects)
+                {
+                    loader.ReadObjects(name, json, manifests, clusterDiagnostics);
+                }
+                Inputs.PrintDiagnostics(io, clusterDiagnostics, false);
+                if (clusterDiagnostics.Any(d => d.Level == DiagnosticLevel.Error))
+                {
+                    io.Stderr.WriteLine("faultline: the cluster could not be read; see the errors above.");
+                    return ExitCodes.Undecided;
+                }
+                io.Stderr.WriteLine($"faultline: read {snapshot.AppliedObjects.Count} objects from the cluster ({snapshot.GitVersion ?? "version unknown"}, {snapshot.ServedGroupVersions.Count} API versions served)");
+                model = ModelBuilder.Build(manifests, loaded.Model.Contracts);
+                set = set with { Manifests = manifests };
+            }
             if (set.Manifests.Count == 0 && set.Charts.Count == 0 && set.HasErrors)
             {
                 io.Stderr.WriteLine("faultline: nothing could be read; see the errors above.");
@@ -66,7 +96,7 @@ internal static class UpgradeCommand
             {
                 From = start,
                 To = target,
-                Model = loaded.Model,
+                Model = model,
                 KubeletVersions = kubeletVersions,
                 Charts = set.Charts,
             });
