@@ -112,12 +112,28 @@ public static class ContractLoader
                     expectations.Add(new ConsumerExpectation(c.Name, provider.Name, null, null, null, [], [], ExpectationOrigin.Backstage, c.Location));
                 }
             }
+            // dependsOn names other components (and resources such as databases, which have no API to break).
+            foreach (var target in c.Root.Map("spec")?.List("dependsOn")?.Items.Select(i => i.Text).OfType<string>() ?? [])
+            {
+                var kind = target.Contains(':') ? target[..target.IndexOf(':')] : "component";
+                var name = EntityName(target);
+                if (kind.Equals("component", StringComparison.OrdinalIgnoreCase) && name != c.Name)
+                {
+                    expectations.Add(new ConsumerExpectation(c.Name, name, null, null, null, [], [], ExpectationOrigin.Backstage, c.Location));
+                }
+            }
         }
     }
 
     private static IEnumerable<string> Names(Manifest m, string key) =>
-        m.Root.Map("spec")?.List(key)?.Items.Select(i => i.Text).OfType<string>().Select(n => n.Contains(':') ? n[(n.LastIndexOf(':') + 1)..] : n)
-        ?? [];
+        m.Root.Map("spec")?.List(key)?.Items.Select(i => i.Text).OfType<string>().Select(EntityName) ?? [];
+
+    /// <summary>"component:default/payment", "api:petstore" or "payment" as the bare entity name.</summary>
+    private static string EntityName(string reference)
+    {
+        var name = reference.Contains(':') ? reference[(reference.IndexOf(':') + 1)..] : reference;
+        return name.Contains('/') ? name[(name.LastIndexOf('/') + 1)..] : name;
+    }
 
     private static ApiSpec? Definition(Manifest entity, List<InputDiagnostic> diagnostics, Func<string, string?>? readFile, Func<string, SourceLocation, ApiSpec?> spec)
     {
