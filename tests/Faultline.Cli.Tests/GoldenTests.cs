@@ -92,7 +92,7 @@ public sealed class GoldenTests
         Assert.NotEmpty(findings);
         foreach (var f in findings)
         {
-            foreach (var key in new[] { "ruleId", "severity", "service", "namespace", "file", "line", "message", "assumption", "evidence", "remediation", "blastRadius" })
+            foreach (var key in new[] { "ruleId", "severity", "service", "namespace", "file", "line", "message", "assumption", "evidence", "remediation", "blastRadius", "blastRadiusCount", "blastPath", "blastDepth" })
             {
                 Assert.NotNull(f![key]);
             }

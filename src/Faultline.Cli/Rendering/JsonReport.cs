@@ -91,6 +91,13 @@ internal static class JsonReport
         }
         w.WriteEndArray();
         w.WriteNumber("blastRadiusCount", f.BlastRadiusCount);
+        w.WriteStartArray("blastPath");
+        foreach (var s in f.BlastPath)
+        {
+            w.WriteStringValue(s);
+        }
+        w.WriteEndArray();
+        w.WriteNumber("blastDepth", Math.Max(0, f.BlastPath.Count - 1));
         w.WriteString("remediation", f.Remediation);
         w.WriteEndObject();
     }

@@ -41,8 +41,11 @@ internal static class TextReport
         return sb.ToString();
     }
 
-    public static string BlastRadius(Finding f) =>
-        string.Join(", ", f.BlastRadius) + (f.BlastRadiusCount > f.BlastRadius.Count ? $" (+{f.BlastRadiusCount - f.BlastRadius.Count} more)" : "");
+    public static string BlastRadius(Finding f)
+    {
+        var list = string.Join(", ", f.BlastRadius) + (f.BlastRadiusCount > f.BlastRadius.Count ? $" (+{f.BlastRadiusCount - f.BlastRadius.Count} more)" : "");
+        return f.BlastPath.Count > 1 ? $"{string.Join(" -> ", f.BlastPath)}; all: {list}" : list;
+    }
 
     private static void Line(StringBuilder sb, string label, string text) =>
         sb.Append("          ").Append(label).Append(text).Append('\n');

@@ -53,6 +53,9 @@ public sealed record Finding
 
     public const int BlastRadiusShown = 25;
 
+    /// <summary>The longest way in among the nearest callers, outermost first, ending at the service; empty when no one calls it.</summary>
+    public IReadOnlyList<string> BlastPath { get; init; } = [];
+
     /// <summary>Consumers known to rely on what the finding is about (contract findings); they lead the blast radius.</summary>
     public IReadOnlyList<string> Consumers { get; init; } = [];
 

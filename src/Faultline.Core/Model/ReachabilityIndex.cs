@@ -35,23 +35,30 @@ internal sealed class ReachabilityIndex
     }
 
     /// <summary>Up to <paramref name="limit"/> nodes reachable from <paramref name="start"/>, nearest first.</summary>
-    public IReadOnlyList<string> Nearest(string start, int limit)
+    public IReadOnlyList<string> Nearest(string start, int limit) => Walk(start, limit).Nearest;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> nodes reachable from <paramref name="start"/>, nearest first, and the chain of
+    /// steps to the farthest of them: [one step away, two steps, ..., farthest].
+    /// </summary>
+    public (IReadOnlyList<string> Nearest, IReadOnlyList<string> Chain) Walk(string start, int limit)
     {
         if (!_index.TryGetValue(start, out var s))
         {
-            return [];
+            return ([], []);
         }
-        var seen = new HashSet<int> { s };
-        var order = new List<string>();
+        var parent = new Dictionary<int, int> { [s] = -1 };
+        var order = new List<int>();
         var queue = new Queue<int>();
         queue.Enqueue(s);
         while (queue.Count > 0 && order.Count < limit)
         {
-            foreach (var n in _next[queue.Dequeue()])
+            var current = queue.Dequeue();
+            foreach (var n in _next[current])
             {
-                if (seen.Add(n))
+                if (parent.TryAdd(n, current))
                 {
-                    order.Add(_names[n]);
+                    order.Add(n);
                     queue.Enqueue(n);
                     if (order.Count >= limit)
                     {
@@ -60,7 +67,16 @@ internal sealed class ReachabilityIndex
                 }
             }
         }
-        return order;
+        var chain = new List<string>();
+        if (order.Count > 0)
+        {
+            for (var n = order[^1]; n != s; n = parent[n])
+            {
+                chain.Add(_names[n]);
+            }
+            chain.Reverse();
+        }
+        return (order.Select(n => _names[n]).ToList(), chain);
     }
 
     /// <summary>How many nodes are reachable from <paramref name="start"/>, itself excluded.</summary>

@@ -12,7 +12,7 @@ public sealed class SystemModel
     private readonly Dictionary<(string Ns, string Name), Service> _servicesByKey;
     private readonly Dictionary<Workload, IReadOnlyList<Service>> _servicesOfWorkload;
     private readonly Dictionary<Service, IReadOnlyList<Workload>> _workloadsOfService;
-    private readonly Dictionary<string, (IReadOnlyList<string>, int)> _upstream = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IReadOnlyList<string>, int, IReadOnlyList<string>)> _upstream = new(StringComparer.Ordinal);
     private readonly ReachabilityIndex _reachability;
     private Dictionary<(string, string), IReadOnlyList<CallPolicy>>? _policiesByCallee;
     private Dictionary<(string, string), IReadOnlyList<(string, string)>>? _callees;
@@ -265,14 +265,15 @@ public sealed class SystemModel
     private string ComponentOf(string ns, string name) => $"{ns}/{name}";
 
     /// <summary>Graph nodes that reach <paramref name="component"/> through edges: the nearest ones, and how many in all.</summary>
-    public (IReadOnlyList<string> Nearest, int Count) Upstream(string ns, string component, int limit)
+    public (IReadOnlyList<string> Nearest, int Count, IReadOnlyList<string> Chain) Upstream(string ns, string component, int limit)
     {
         var start = ComponentOf(ns, component);
         lock (_upstream)
         {
             if (!_upstream.TryGetValue(start, out var cached))
             {
-                _upstream[start] = cached = (_reachability.Nearest(start, limit), _reachability.Count(start));
+                var (nearest, chain) = _reachability.Walk(start, limit);
+                _upstream[start] = cached = (nearest, _reachability.Count(start), chain);
             }
             return cached;
         }

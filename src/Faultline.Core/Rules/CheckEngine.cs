@@ -49,7 +49,7 @@ public static class CheckEngine
                     suppressed.Add(f);
                     continue;
                 }
-                var (nearest, count) = model.Upstream(f.Namespace, f.Service, Finding.BlastRadiusShown);
+                var (nearest, count, chain) = model.Upstream(f.Namespace, f.Service, Finding.BlastRadiusShown);
                 var radius = Shorten(nearest, f.Namespace);
                 if (f.Consumers.Count > 0)
                 {
@@ -57,7 +57,9 @@ public static class CheckEngine
                     radius = extra.Concat(radius).Take(Finding.BlastRadiusShown).ToList();
                     count += extra.Count;
                 }
-                findings.Add(f with { BlastRadius = radius, BlastRadiusCount = count });
+                // The farthest caller's way in, outermost first: "frontend -> checkout -> payment".
+                var path = chain.Count == 0 ? [] : Shorten(chain, f.Namespace).Reverse().Append(f.Service).ToList();
+                findings.Add(f with { BlastRadius = radius, BlastRadiusCount = count, BlastPath = path });
             }
         }
         return new CheckResult(Sort(findings), Sort(suppressed), run);
