@@ -11,14 +11,8 @@ internal static class EnvDiffJson
     public static string Render(EnvDiffReport report)
     {
         var r = report.Result;
-        return JsonText.Render(w =>
+        return JsonText.Document(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("schemaVersion", 1);
-            w.WriteStartObject("tool");
-            w.WriteString("name", "faultline");
-            w.WriteString("version", CheckReport.Version);
-            w.WriteEndObject();
             Environment(w, "a", r.LabelA, report.A.Argument, report.ObjectsA);
             Environment(w, "b", r.LabelB, report.B.Argument, report.ObjectsB);
             w.WriteStartObject("namespaceMap");
@@ -70,7 +64,6 @@ internal static class EnvDiffJson
             }
             w.WriteEndArray();
             JsonReport.WriteDiagnostics(w, report.Diagnostics);
-            w.WriteEndObject();
         });
     }
 

@@ -10,14 +10,8 @@ internal static class JsonReport
 {
     public static string Render(CheckReport report)
     {
-        return JsonText.Render(w =>
+        return JsonText.Document(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("schemaVersion", 1);
-            w.WriteStartObject("tool");
-            w.WriteString("name", "faultline");
-            w.WriteString("version", CheckReport.Version);
-            w.WriteEndObject();
             w.WriteStartObject("summary");
             w.WriteNumber("findings", report.Result.Findings.Count);
             foreach (var s in Enum.GetValues<Severity>().Reverse())
@@ -60,7 +54,6 @@ internal static class JsonReport
             {
                 Faultline.Cli.Commands.ConfigCommand.WriteAttempts(w, report.LockAttempts);
             }
-            w.WriteEndObject();
         });
     }
 

@@ -16,4 +16,17 @@ internal static class JsonText
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
+
+    /// <summary>A top-level document: schemaVersion 1 and the tool's name and version, then the command's own fields.</summary>
+    public static string Document(Action<Utf8JsonWriter> fields) => Render(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("schemaVersion", 1);
+        w.WriteStartObject("tool");
+        w.WriteString("name", "faultline");
+        w.WriteString("version", CheckReport.Version);
+        w.WriteEndObject();
+        fields(w);
+        w.WriteEndObject();
+    });
 }

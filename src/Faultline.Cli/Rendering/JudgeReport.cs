@@ -57,14 +57,8 @@ internal static class JudgeReport
 
     public static string Json(JudgeResult result, JudgeSettings settings)
     {
-        return JsonText.Render(w =>
+        return JsonText.Document(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("schemaVersion", 1);
-            w.WriteStartObject("tool");
-            w.WriteString("name", "faultline");
-            w.WriteString("version", CheckReport.Version);
-            w.WriteEndObject();
             w.WriteString("verdict", Name(result.Verdict));
             if (result.Regression is { } regression)
             {
@@ -139,7 +133,6 @@ internal static class JudgeReport
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
         });
     }
 

@@ -11,14 +11,8 @@ internal static class UpgradeJson
     public static string Render(UpgradeReport report)
     {
         var plan = report.Plan;
-        return JsonText.Render(w =>
+        return JsonText.Document(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("schemaVersion", 1);
-            w.WriteStartObject("tool");
-            w.WriteString("name", "faultline");
-            w.WriteString("version", CheckReport.Version);
-            w.WriteEndObject();
             w.WriteString("from", plan.From.ToString());
             w.WriteString("to", plan.To.ToString());
             w.WriteString("lastKnownRelease", plan.LastKnownRelease.ToString());
@@ -44,7 +38,6 @@ internal static class UpgradeJson
             }
             w.WriteEndArray();
             JsonReport.WriteDiagnostics(w, report.Input.Diagnostics);
-            w.WriteEndObject();
         });
     }
 

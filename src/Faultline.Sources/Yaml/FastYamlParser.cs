@@ -493,18 +493,7 @@ internal sealed class FastYamlParser
             }
             i++;
         }
-        string value;
-        if (sb is null)
-        {
-            value = Intern(_s.AsSpan(start, i - start));
-        }
-        else
-        {
-            sb.Append(_s, start, i - start);
-            value = sb.ToString();
-        }
-        _pos = i + 1;
-        return value;
+        return EndQuoted(sb, start, i);
     }
 
     private string DoubleQuoted()
@@ -562,18 +551,19 @@ internal sealed class FastYamlParser
             }
             i++;
         }
-        string value;
-        if (sb is null)
+        return EndQuoted(sb, start, i);
+    }
+
+    /// <summary>The value of a quoted scalar whose text runs from start to the closing quote at end; moves past the quote.</summary>
+    private string EndQuoted(StringBuilder? escaped, int start, int end)
+    {
+        _pos = end + 1;
+        if (escaped is null)
         {
-            value = Intern(_s.AsSpan(start, i - start));
+            return Intern(_s.AsSpan(start, end - start));
         }
-        else
-        {
-            sb.Append(_s, start, i - start);
-            value = sb.ToString();
-        }
-        _pos = i + 1;
-        return value;
+        escaped.Append(_s, start, end - start);
+        return escaped.ToString();
     }
 
     private int Hex(StringBuilder sb, int i, int digits)
