@@ -58,7 +58,7 @@ internal sealed class PlainRolloutReporter(TextWriter output, TimeProvider clock
     public void Opened(RolloutSpec spec, RolloutState state) =>
         Line(state.Phase == RolloutPhase.NotStarted
             ? $"rollout {spec.Name}: {spec.Steps.Count} steps ({string.Join(", ", spec.Steps.Select(s => s.Weight + "%"))}), a look every {RolloutRunner.Format(spec.Interval)}"
-            : $"rollout {spec.Name}: stored state {state.Phase.ToString().ToLowerInvariant()} at {RolloutText.Step(spec, state)}");
+            : $"rollout {spec.Name}: stored state {Commands.CanaryRunCommand.Phase(state.Phase)} at {RolloutText.Step(spec, state)}");
 
     public void RouterStarted(Uri listen, Uri? admin) =>
         Line($"router listening on {listen}{(admin is null ? "" : $", admin API on {admin}")}");
@@ -159,7 +159,7 @@ internal sealed class JsonRolloutReporter(TextWriter output, TimeProvider clock)
     public void Opened(RolloutSpec spec, RolloutState state) => Event("opened", w =>
     {
         w.WriteString("rollout", spec.Name);
-        w.WriteString("phase", state.Phase.ToString().ToLowerInvariant());
+        w.WriteString("phase", Commands.CanaryRunCommand.Phase(state.Phase));
         w.WriteNumber("step", state.Step);
         w.WriteNumber("weight", state.Weight);
     });

@@ -106,7 +106,7 @@ internal static class CanaryRunCommand
             rows.Add(
             [
                 name,
-                s.Phase.ToString().ToLowerInvariant(),
+                Phase(s.Phase),
                 (s.Step + 1).ToString(CultureInfo.InvariantCulture),
                 s.Weight + "%",
                 s.Looks.Count.ToString(CultureInfo.InvariantCulture),
@@ -125,7 +125,7 @@ internal static class CanaryRunCommand
         {
             w.WriteStartObject();
             w.WriteString("name", name);
-            w.WriteString("phase", s.Phase.ToString().ToLowerInvariant());
+            w.WriteString("phase", Phase(s.Phase));
             w.WriteNumber("step", s.Step);
             w.WriteNumber("weight", s.Weight);
             w.WriteNumber("looksInStep", s.Looks.Count);
@@ -149,6 +149,14 @@ internal static class CanaryRunCommand
         }
         w.WriteEndArray();
     });
+
+    public static string Phase(RolloutPhase phase) => phase switch
+    {
+        RolloutPhase.NotStarted => "not-started",
+        RolloutPhase.RollingBack => "rolling-back",
+        RolloutPhase.RolledBack => "rolled-back",
+        _ => phase.ToString().ToLowerInvariant(),
+    };
 
     public static int Exit(RolloutOutcome outcome) => outcome switch
     {
