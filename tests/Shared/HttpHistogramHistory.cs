@@ -20,10 +20,10 @@ public static class HttpHistogramHistory
 
     public sealed record Arm(string Version, int[] Shape, int PerInterval, int ErrorsPerInterval, IReadOnlyDictionary<string, string>? Labels = null);
 
-    public static void Add(OpenMetricsWriter writer, DateTimeOffset start, DateTimeOffset end, params Arm[] arms) => Add(writer, start, end, 15, arms);
+    public static void Add(OpenMetricsWriter writer, DateTimeOffset start, DateTimeOffset end, params Arm[] arms) => AddEvery(writer, start, end, 15, arms);
 
     /// <summary>The same with a sample every <paramref name="stepSeconds"/> (perInterval requests per step).</summary>
-    public static void Add(OpenMetricsWriter writer, DateTimeOffset start, DateTimeOffset end, double stepSeconds, params Arm[] arms)
+    public static void AddEvery(OpenMetricsWriter writer, DateTimeOffset start, DateTimeOffset end, double stepSeconds, params Arm[] arms)
     {
         const string family = "http_server_request_duration_seconds";
         var steps = (int)((end - start).TotalSeconds / stepSeconds);

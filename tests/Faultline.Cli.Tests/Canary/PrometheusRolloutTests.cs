@@ -20,7 +20,7 @@ public sealed class LiveHistory : IAsyncLifetime
         var writer = new OpenMetricsWriter();
         var now = DateTimeOffset.UtcNow;
         Dictionary<string, string> App(string name) => new() { ["app"] = name };
-        HttpHistogramHistory.Add(writer, now.AddMinutes(-2), now.AddMinutes(10), 0.5,
+        HttpHistogramHistory.AddEvery(writer, now.AddMinutes(-2), now.AddMinutes(10), 0.5,
             new("stable", HttpHistogramHistory.Healthy, 5000, 5, App("healthy")),
             new("canary", HttpHistogramHistory.Healthy, 5000, 5, App("healthy")),
             new("stable", HttpHistogramHistory.Healthy, 100, 0, App("slow")),
