@@ -21,6 +21,8 @@ namespace Faultline.Cli
                 UpgradeCommand.Create(io),
                 CanaryCommand.Create(io),
                 EnvCommand.Create(io),
+                ResourcesCommand.Create(io),
+                RunCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)

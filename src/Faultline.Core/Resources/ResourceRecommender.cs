@@ -125,7 +125,7 @@ public static class ResourceRecommender
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
-    internal static string Hours(double hours) => hours >= 48
+    public static string Hours(double hours) => hours >= 48
         ? (hours / 24).ToString("0.#", CultureInfo.InvariantCulture) + " d"
         : hours.ToString("0.#", CultureInfo.InvariantCulture) + " h";
 
