@@ -36,8 +36,8 @@ public sealed partial class ResourceUsageReader(PrometheusClient client)
         var chunks = new List<(DateTimeOffset, DateTimeOffset)>();
         for (var s = start; s < end; s += length)
         {
-            // Chunks share no point: each starts one step after the previous one ended.
-            var e = s + length - step < end ? s + length - step : end;
+            // Chunks share no point: each ends one step before the next starts; the last one takes the end itself.
+            var e = s + length >= end ? end : s + length - step;
             chunks.Add((s, e));
         }
         if (chunks.Count == 0)

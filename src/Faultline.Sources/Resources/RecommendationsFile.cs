@@ -95,7 +95,10 @@ public static class RecommendationsFile
         var request = Quantity("request");
         if (refusal is null && request is null)
         {
-            error(node, $"{resource} of container '{entry.Str("container")}' has neither 'request' nor 'refusal'");
+            if (node.Str("request") is null)
+            {
+                error(node, $"{resource} of container '{entry.Str("container")}' has neither 'request' nor 'refusal'");
+            }
             return null;
         }
         return new ResourceRecommendation
