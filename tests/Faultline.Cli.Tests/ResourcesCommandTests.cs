@@ -146,6 +146,27 @@ public sealed class ResourcesOfflineTests
     }
 
     [Fact]
+    public void Readme_LoadTestExample_FindsCartBelowAndCatalogAboveItsUsage()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"faultline-readme-recs-{Environment.ProcessId}.json");
+        try
+        {
+            var recommend = Repo.Run(["resources", "recommend", "--samples", "examples/resources/load-test.csv", "--format", "json", "-o", file]);
+            var check = Repo.Run(["resources", "check", "examples/shop", "--recommendations", file]);
+
+            Assert.Equal(0, recommend.Exit);
+            Assert.Equal(1, check.Exit);
+            Assert.Contains("container 'cart' of Deployment/cart requests 200m CPU, below the 405m", check.Stdout);
+            Assert.Contains("container 'cart' of Deployment/cart requests 128Mi memory, below the 213Mi", check.Stdout);
+            Assert.Contains("container 'catalog' of Deployment/catalog requests 100m CPU, 4.5x the 22m", check.Stdout);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Defaults_WithoutPath_PrintsABlock_WithPath_ListsContainersWithoutRequests()
     {
         var block = Repo.Run(["resources", "defaults"]);
