@@ -71,3 +71,28 @@ public sealed class CgroupLayoutTests
         Assert.Contains("exec \"$@\"", args[1]);
     }
 }
+
+public sealed class LimitedRunTests
+{
+    [Fact]
+    public void Run_WhereNoCgroupCanBeMade_SaysSoBeforeRunningAnything()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"faultline-ran-{Environment.ProcessId}");
+        var run = new LimitedRun(new CgroupLayout(1, "/proc/self", null));
+
+        var e = Assert.Throws<CgroupUnavailableException>(() => run.Run(["touch", marker], new RunLimits(64L * 1024 * 1024, null)));
+
+        Assert.StartsWith("cannot create a cgroup in /proc/self", e.Message);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public void Run_CpusWithoutACpuController_IsRefused()
+    {
+        var run = new LimitedRun(new CgroupLayout(1, null, null));
+
+        var e = Assert.Throws<CgroupUnavailableException>(() => run.Run(["true"], new RunLimits(null, 0.5)));
+
+        Assert.Contains("--cpus cannot be enforced", e.Message);
+    }
+}
