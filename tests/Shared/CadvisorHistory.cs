@@ -9,6 +9,8 @@ namespace Faultline.Testing;
 /// <item>cache (StatefulSet pod cache-0, container redis): 3 days; memory climbs from 200 to 512 MiB every 12 hours and is OOM-killed there (container_oom_events_total), 0.05 cores.</item>
 /// <item>nightly-report (CronJob pod nightly-report-29123456-x4z9p, container report): only the last hour.</item>
 /// <item>monitoring/agent-b7k2x (DaemonSet): 3 days, outside shop.</item>
+/// <item>batch/importer-0 (container importer): 3 days; OOM-killed at 24, 48 and 72 h (the last minute), seen only through kube-state-metrics
+/// (last terminated reason OOMKilled, restarts).</item>
 /// </list>
 /// Pod-level (container="") and pause (container="POD") series exist too, to be ignored.
 /// </summary>
@@ -51,6 +53,18 @@ public static class CadvisorHistory
         Series("shop", "cache-0", "redis", days3, _ => 0.05, i => (200 + (312.0 * (i % 720) / 719)) * Mi, i => i > 0 && i % 720 == 0);
         Series("shop", "nightly-report-29123456-x4z9p", "report", 60, _ => 0.5, _ => 100 * Mi);
         Series("monitoring", "agent-b7k2x", "agent", days3, _ => 0.02, _ => 50 * Mi);
+        Series("batch", "importer-0", "importer", days3, _ => 0.3, i => (100 + (i % 1440 / 10.0)) * Mi);
+        var importer = new Dictionary<string, string> { ["namespace"] = "batch", ["pod"] = "importer-0", ["container"] = "importer" };
+        var killed = new Dictionary<string, string>(importer) { ["reason"] = "OOMKilled" };
+        for (var i = 0; i <= days3; i++)
+        {
+            var t = last - ((days3 - i) * 60L);
+            writer.Add("kube_pod_container_status_restarts", "counter", "kube_pod_container_status_restarts_total", importer, t, i / 1440);
+            if (i >= 1440)
+            {
+                writer.Add("kube_pod_container_status_last_terminated_reason", "gauge", "kube_pod_container_status_last_terminated_reason", killed, t, 1);
+            }
+        }
         return writer.ToString();
     }
 }

@@ -62,6 +62,18 @@ public sealed class ResourceUsageReaderTests(CadvisorPrometheus prometheus, ITes
     }
 
     [Fact]
+    public async Task Read_KubeStateMetricsOomKills_CountEachRestartAfterOne()
+    {
+        var result = await Reader.ReadAsync("batch", CadvisorPrometheus.End.AddDays(-4), CadvisorPrometheus.End);
+
+        var importer = Assert.Single(result.Containers);
+        Assert.Equal("batch/importer/importer", importer.Key.ToString());
+        Assert.Equal(3, importer.OomKills.Count);
+        var apart = importer.OomKills[1].Time - importer.OomKills[0].Time;
+        Assert.InRange(apart, TimeSpan.FromHours(24) - TimeSpan.FromMinutes(5), TimeSpan.FromHours(24) + TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
     public async Task Recommend_FromBackfilledHistory_SteadySpikyOomAndShort()
     {
         var watch = Stopwatch.StartNew();
