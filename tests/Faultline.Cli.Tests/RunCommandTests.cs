@@ -11,6 +11,7 @@ public sealed class RunCommandTests
     [Fact]
     public void Run_AllocatingPastTheLimit_IsOomKilledWith137()
     {
+        Faultline.Testing.LocalService.Require("python3", "python3");
         var watch = Stopwatch.StartNew();
         var run = Repo.Process(["run", "--memory", "64Mi", "--", "python3", "-c", "b = bytearray(300 * 1024 * 1024); print('allocated')"]);
 
@@ -24,6 +25,7 @@ public sealed class RunCommandTests
     [Fact]
     public void Run_WithinLimits_ForwardsTheExitCodeAndOutput()
     {
+        Faultline.Testing.LocalService.Require("python3", "python3");
         var run = Repo.Process(["run", "--memory", "256Mi", "--cpus", "1", "--", "python3", "-c", "import sys; b = bytearray(16 * 1024 * 1024); print('fine'); sys.exit(7)"]);
 
         Assert.Equal(7, run.Exit);
