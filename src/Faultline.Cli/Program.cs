@@ -22,6 +22,8 @@ namespace Faultline.Cli
                 CanaryCommand.Create(io),
                 RouterCommand.Create(io),
                 EnvCommand.Create(io),
+                ResourcesCommand.Create(io),
+                RunCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)

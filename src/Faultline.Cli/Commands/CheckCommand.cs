@@ -3,6 +3,7 @@ using Faultline.Cli.Rendering;
 using Faultline.Core.Documents;
 using Faultline.Core.Model;
 using Faultline.Core.Rules;
+using Faultline.Core.Settings;
 using Faultline.Sources.Inputs;
 
 namespace Faultline.Cli.Commands;
@@ -12,7 +13,15 @@ internal static class CheckCommand
 {
     public static readonly string[] Formats = ["text", "json", "sarif", "junit", "markdown"];
 
-    public static Command Create(ConsoleIo io)
+    public static Command Create(ConsoleIo io) =>
+        Create(io, "check", "Check manifests for broken assumptions between services and their platform.", [], null);
+
+    /// <summary>
+    /// The check command, or a command that is a check plus more (`resources check`): <paramref name="extra"/>
+    /// options are added, and <paramref name="adjust"/> changes the merged settings before the rules run (it
+    /// reports input problems into the diagnostics; an error there stops the run with exit code 2).
+    /// </summary>
+    public static Command Create(ConsoleIo io, string name, string description, IReadOnlyList<Option> extra, Func<ParseResult, List<InputDiagnostic>, CheckSettings, CheckSettings>? adjust)
     {
         var paths = new Argument<string[]>("path")
         {
@@ -34,16 +43,30 @@ internal static class CheckCommand
         var color = new Option<string>("--color") { Description = "Colour in text output: auto, always or never. Default: auto (off when NO_COLOR is set or output is redirected).", DefaultValueFactory = _ => "auto" };
         color.AcceptOnlyFromAmong("auto", "always", "never");
 
-        var command = new Command("check", "Check manifests for broken assumptions between services and their platform.")
+        var command = new Command(name, description)
         {
             paths, format, output, failOn, disable, enable, ns, kubernetesVersion, maxFile, verbose, color, baseOption, all,
         };
+        foreach (var option in extra)
+        {
+            command.Add(option);
+        }
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(paths) is { Length: > 0 } p ? p : ["."];
             var diagnostics = new List<InputDiagnostic>();
             var layered = Inputs.Settings(inputs, parse.GetValue(failOn), parse.GetValue(disable), parse.GetValue(enable), parse.GetValue(kubernetesVersion), diagnostics);
             var settings = layered.Settings;
+            if (adjust is not null && !diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
+            {
+                settings = adjust(parse, diagnostics, settings);
+                if (diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
+                {
+                    Inputs.PrintDiagnostics(io, diagnostics, true);
+                    io.Stderr.WriteLine($"faultline: the input of {name} has errors; fix them and run again.");
+                    return ExitCodes.UsageOrInput;
+                }
+            }
             if (diagnostics.Any(d => d.Level == DiagnosticLevel.Error))
             {
                 Inputs.PrintDiagnostics(io, diagnostics, true);

@@ -40,6 +40,7 @@ internal static class BuiltinRules
         new LimitBelowRequestRule(),
         new HeapExceedsLimitRule(),
         new HpaWithoutRequestsRule(),
+        new RequestFarFromUsageRule(),
         new MutableTagRule(),
         new SingleReplicaRule(),
         new PdbBlocksEvictionRule(),

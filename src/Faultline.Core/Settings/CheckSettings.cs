@@ -1,4 +1,5 @@
 using Faultline.Core.Findings;
+using Faultline.Core.Resources;
 using Faultline.Core.Upgrade;
 
 namespace Faultline.Core.Settings;
@@ -29,6 +30,12 @@ public sealed record CheckSettings
 
     /// <summary>The Kubernetes release the manifests will be applied to; the api.* rules check nothing without it.</summary>
     public KubeVersion? KubernetesVersion { get; init; }
+
+    /// <summary>
+    /// Recommended requests and limits from observed usage (`faultline resources check --recommendations`);
+    /// resources.request-far-from-usage checks nothing without them.
+    /// </summary>
+    public IReadOnlyList<ContainerRecommendation>? ResourceRecommendations { get; init; }
 
     /// <summary>Glob patterns of input files not to read (e.g. "**/test/**", "charts/*/templates/**").</summary>
     public IReadOnlyList<string> IgnorePaths { get; init; } = [];

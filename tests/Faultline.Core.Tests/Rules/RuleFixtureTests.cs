@@ -6,13 +6,16 @@ using Faultline.Core.Rules;
 using Faultline.Core.Settings;
 using Faultline.Core.Upgrade;
 using Faultline.Sources.Inputs;
+using Faultline.Sources.Resources;
 
 namespace Faultline.Core.Tests.Rules;
 
 /// <summary>
 /// Every rule has a folder Fixtures/&lt;rule-id&gt;/ with fires.yaml (the first line says "# expect: N", the number
 /// of findings of that rule) and passes.yaml (no finding of that rule). The meta-test fails when a rule lacks either.
-/// A leading comment line "# kubernetesVersion: 1.25" in either file sets the target release for the api.* rules.
+/// A leading comment line "# kubernetesVersion: 1.25" in either file sets the target release for the api.* rules;
+/// "# recommendations: FILE" gives resources.request-far-from-usage its recommendations (the JSON of
+/// `faultline resources recommend`, relative to the fixture).
 /// </summary>
 public sealed partial class RuleFixtureTests
 {
@@ -25,6 +28,9 @@ public sealed partial class RuleFixtureTests
 
     [GeneratedRegex(@"^#\s*kubernetesVersion:\s*(\S+)")]
     private static partial Regex KubernetesVersionLine();
+
+    [GeneratedRegex(@"^#\s*recommendations:\s*(\S+)")]
+    private static partial Regex RecommendationsLine();
 
     /// <summary>Checks a fixture; when NAME.base.yaml sits beside NAME.yaml, in change mode against it.</summary>
     internal static CheckResult Check(string file, CheckSettings? settings = null)
@@ -52,6 +58,13 @@ public sealed partial class RuleFixtureTests
             {
                 Assert.True(KubeVersion.TryParse(m.Groups[1].Value, out var version), $"{file}: bad kubernetesVersion header");
                 settings = settings with { KubernetesVersion = version };
+            }
+            if (RecommendationsLine().Match(line) is { Success: true } r)
+            {
+                var diagnostics = new List<InputDiagnostic>();
+                var recommendations = RecommendationsFile.Read(Path.Combine(Path.GetDirectoryName(file)!, r.Groups[1].Value), diagnostics);
+                Assert.Empty(diagnostics);
+                settings = settings with { ResourceRecommendations = recommendations };
             }
         }
         return settings;
@@ -125,6 +138,38 @@ public sealed partial class RuleFixtureTests
 
         Assert.DoesNotContain(result.Findings, f => f.RuleId == ruleId);
         Assert.DoesNotContain(result.RulesRun, r => r.Id == ruleId);
+    }
+
+    [Fact]
+    public void RequestFarFromUsage_WithoutRecommendations_DoesNotRun()
+    {
+        const string ruleId = "resources.request-far-from-usage";
+        var set = new ManifestLoader(new InputOptions()).Load([Path.Combine(FixtureRoot, ruleId, "fires.yaml")]);
+
+        var result = CheckEngine.Run(ModelBuilder.Build(set.Manifests), CheckSettings.Default);
+
+        Assert.DoesNotContain(result.RulesRun, r => r.Id == ruleId);
+    }
+
+    [Fact]
+    public void RequestFarFromUsage_NamesTheResourcesBlockAndTheHistory()
+    {
+        var findings = Check(Path.Combine(FixtureRoot, "resources.request-far-from-usage", "fires.yaml")).Findings
+            .Where(f => f.RuleId == "resources.request-far-from-usage").ToList();
+
+        var cpu = Assert.Single(findings, f => f.ResourceName == "checkout" && f.Severity == Severity.Medium);
+        // The resources block: its first line (requests:).
+        Assert.Equal(20, cpu.Location.Line);
+        Assert.Contains("requests 100m CPU, below the 250m", cpu.Message);
+        Assert.Contains("4320 samples over 3 d", cpu.Evidence);
+        var waste = Assert.Single(findings, f => f.ResourceName == "checkout" && f.Severity == Severity.Low);
+        Assert.Contains("4x the 512Mi", waste.Message);
+        var oom = Assert.Single(findings, f => f.ResourceName == "cache");
+        Assert.Equal(Severity.Medium, oom.Severity);
+        Assert.Contains("memory limit of 512Mi, below the 736Mi", oom.Message);
+        Assert.Contains("1 OOM kill(s) seen", oom.Evidence);
+        var worker = Assert.Single(findings, f => f.ResourceName == "queue-worker");
+        Assert.Equal(Severity.Low, worker.Severity);
     }
 
     [Fact]

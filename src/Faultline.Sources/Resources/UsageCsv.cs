@@ -1,0 +1,140 @@
+using System.Globalization;
+using Faultline.Core.Documents;
+using Faultline.Core.Resources;
+using Faultline.Sources.Judge;
+
+namespace Faultline.Sources.Resources;
+
+/// <summary>
+/// Reads a load test's usage samples: a header line with timestamp, container, cpu_cores and memory_bytes (and
+/// optionally namespace, workload and pod), then one sample per line. Timestamps are RFC 3339 or Unix seconds.
+/// Every problem is reported with file:line; reading goes on so that one run lists them all.
+/// </summary>
+public static class UsageCsv
+{
+    public static readonly string[] Required = ["timestamp", "container", "cpu_cores", "memory_bytes"];
+    private const int MaxErrors = 50;
+
+    public static IReadOnlyList<ContainerUsage> Parse(string text, string file, List<InputDiagnostic> diagnostics)
+    {
+        var errors = 0;
+        void Error(int line, string message)
+        {
+            errors++;
+            if (errors <= MaxErrors)
+            {
+                diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Error, new SourceLocation(file, line), message));
+            }
+        }
+
+        var lines = text.Split('\n');
+        var headerIndex = Array.FindIndex(lines, l => l.Trim().Length > 0);
+        if (headerIndex < 0)
+        {
+            Error(1, $"the file is empty; expected a header line: {string.Join(",", Required)}");
+            return [];
+        }
+        var header = RequestCsv.Split(lines[headerIndex].TrimEnd('\r'), out var headerProblem).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        if (headerProblem is not null)
+        {
+            Error(headerIndex + 1, headerProblem);
+            return [];
+        }
+        foreach (var name in Required.Where(r => !header.Contains(r)))
+        {
+            Error(headerIndex + 1, $"missing column '{name}' (the header has: {string.Join(", ", header)})");
+        }
+        if (errors > 0)
+        {
+            return [];
+        }
+        int Col(string name) => header.IndexOf(name);
+        var (time, container, cpu, memory, ns, workload, pod) =
+            (Col("timestamp"), Col("container"), Col("cpu_cores"), Col("memory_bytes"), Col("namespace"), Col("workload"), Col("pod"));
+        var byKey = new Dictionary<ContainerKey, (List<UsagePoint> Cpu, List<UsagePoint> Memory)>();
+        for (var i = headerIndex + 1; i < lines.Length; i++)
+        {
+            var line = i + 1;
+            var raw = lines[i].TrimEnd('\r');
+            if (raw.Trim().Length == 0)
+            {
+                continue;
+            }
+            var fields = RequestCsv.Split(raw, out var problem);
+            if (problem is not null)
+            {
+                Error(line, problem);
+                continue;
+            }
+            if (fields.Count != header.Count)
+            {
+                Error(line, $"{fields.Count} fields, but the header has {header.Count}");
+                continue;
+            }
+            var ok = true;
+            var timeText = fields[time].Trim();
+            DateTimeOffset at = default;
+            if (RequestCsv.ParseTimestamp(timeText) is { } seconds)
+            {
+                at = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+            }
+            else
+            {
+                Error(line, $"timestamp '{timeText}' is neither RFC 3339 (2026-01-31T12:00:00Z) nor Unix seconds");
+                ok = false;
+            }
+            var name = fields[container].Trim();
+            if (name.Length == 0)
+            {
+                Error(line, "container is empty");
+                ok = false;
+            }
+            double? Number(int index, string column)
+            {
+                var t = fields[index].Trim();
+                if (t.Length == 0)
+                {
+                    return null;
+                }
+                if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= 0)
+                {
+                    return v;
+                }
+                Error(line, $"{column} '{t}' is not a non-negative number");
+                ok = false;
+                return null;
+            }
+            var cores = Number(cpu, "cpu_cores");
+            var bytes = Number(memory, "memory_bytes");
+            if (!ok)
+            {
+                continue;
+            }
+            string? Optional(int index) => index >= 0 && fields[index].Trim() is { Length: > 0 } v ? v : null;
+            var key = new ContainerKey(Optional(ns), Optional(workload), name);
+            if (!byKey.TryGetValue(key, out var series))
+            {
+                series = ([], []);
+                byKey[key] = series;
+            }
+            var instance = Optional(pod) ?? "";
+            if (cores is { } c)
+            {
+                series.Cpu.Add(new UsagePoint(at, c, instance));
+            }
+            if (bytes is { } b)
+            {
+                series.Memory.Add(new UsagePoint(at, b, instance));
+            }
+        }
+        if (errors > MaxErrors)
+        {
+            diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Error, new SourceLocation(file, 0), $"{errors - MaxErrors} more errors not shown"));
+        }
+        if (byKey.Count == 0 && errors == 0)
+        {
+            Error(headerIndex + 1, "the file has a header but no samples");
+        }
+        return byKey.Select(kv => new ContainerUsage(kv.Key, kv.Value.Cpu, kv.Value.Memory, [])).ToList();
+    }
+}
