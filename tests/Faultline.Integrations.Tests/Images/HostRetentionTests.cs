@@ -148,6 +148,16 @@ public sealed class HostRetentionTests(ImageServices services, ITestOutputHelper
     }
 
     [Fact]
+    public void Prune_DockerHostVariable_IsHonoured()
+    {
+        var (exit, stdout, stderr) = TestImages.FaultlineWith(services.DockerHost, "images", "prune", "--repo", "h5/none");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("note: no images of repository h5/none on the host", stderr);
+        Assert.Contains($"Retention plan for Docker host {services.DockerHost}", stdout);
+        Assert.Contains("Nothing to remove.", stdout);
+    }
+
+    [Fact]
     public void Prune_NoRepository_IsAUsageError()
     {
         var (exit, _, stderr) = TestImages.Faultline("images", "prune", "--docker-host", services.DockerHost);

@@ -118,7 +118,10 @@ internal static class TestImages
     }
 
     /// <summary>Runs faultline.dll as a process, as users and CI do.</summary>
-    public static (int Exit, string Stdout, string Stderr) Faultline(params string[] args)
+    public static (int Exit, string Stdout, string Stderr) Faultline(params string[] args) => FaultlineWith(null, args);
+
+    /// <summary>Runs faultline.dll with DOCKER_HOST set (or removed when null).</summary>
+    public static (int Exit, string Stdout, string Stderr) FaultlineWith(string? dockerHost, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faultline.dll"));
@@ -127,6 +130,10 @@ internal static class TestImages
             start.ArgumentList.Add(a);
         }
         start.Environment.Remove("DOCKER_HOST");
+        if (dockerHost is not null)
+        {
+            start.Environment["DOCKER_HOST"] = dockerHost;
+        }
         start.Environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "faultline-tests-no-docker-config");
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
