@@ -169,7 +169,7 @@ internal static class ImagesCommand
                 {
                     images.AddRange(client.ReadRepositoryAsync(name).GetAwaiter().GetResult());
                 }
-                plan = RetentionPlanner.Plan(images, [], options.Policy, TimeProvider.System.GetUtcNow());
+                plan = RetentionPlanner.PlanRegistry(images, options.Policy, TimeProvider.System.GetUtcNow());
                 NoteMissing(io, options.Policy, plan, $"with tags in {client.Registry}");
             }
             catch (RegistryException e)

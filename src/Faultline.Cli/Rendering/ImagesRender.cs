@@ -50,7 +50,7 @@ internal static class ImagesRender
         }
         var removals = plan.Removals.ToList();
         sb.Append('\n');
-        sb.Append(CultureInfo.InvariantCulture, $"{(report.Applied ? "Removing" : "Would remove")} {removals.Count} of {plan.Images.Count} images ({removals.Sum(r => r.Tags.Count)} tags) in {plan.Repositories.Count} repositories, keeping {plan.Images.Count - removals.Count}; ");
+        sb.Append(CultureInfo.InvariantCulture, $"{(report.Applied ? "Removing" : "Would remove")} {removals.Count} of {Count(plan.Images.Count, "image")} ({Count(removals.Sum(r => r.Tags.Count), "tag")}) in {Count(plan.Repositories.Count, "repository", "repositories")}, keeping {plan.Images.Count - removals.Count}; ");
         if (report.IsRegistry)
         {
             sb.Append(CultureInfo.InvariantCulture, $"{Megabytes(plan.BytesToFree)} of manifests' blobs become unreferenced.\n");
@@ -62,7 +62,7 @@ internal static class ImagesRender
         }
         if (!report.Applied)
         {
-            sb.Append(removals.Count == 0 ? "Nothing to remove.\n" : "This is a plan; run again with --apply to remove them.\n");
+            sb.Append(removals.Count == 0 ? "Nothing to remove.\n" : "This is a plan; nothing was removed (`faultline images prune` with the same options and --apply removes them).\n");
         }
         return sb.ToString();
     }
@@ -210,6 +210,8 @@ internal static class ImagesRender
             sb.Append(row[^1]).Append('\n');
         }
     }
+
+    private static string Count(int n, string one, string? many = null) => $"{n} {(n == 1 ? one : many ?? one + "s")}";
 
     private static string Megabytes(long bytes) => (bytes / 1_000_000.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
 

@@ -9,7 +9,14 @@ namespace Faultline.Core.Images;
 /// </summary>
 public static class RetentionPlanner
 {
-    public static RetentionPlan Plan(IReadOnlyList<ImageRecord> images, IReadOnlyList<ContainerRecord> containers, RetentionPolicy policy, DateTimeOffset now)
+    public static RetentionPlan Plan(IReadOnlyList<ImageRecord> images, IReadOnlyList<ContainerRecord> containers, RetentionPolicy policy, DateTimeOffset now) =>
+        Plan(images, containers, policy, now, hasContainers: true);
+
+    /// <summary>The plan for a registry's manifests: the same rules, with no containers to consider.</summary>
+    public static RetentionPlan PlanRegistry(IReadOnlyList<ImageRecord> manifests, RetentionPolicy policy, DateTimeOffset now) =>
+        Plan(manifests, [], policy, now, hasContainers: false);
+
+    private static RetentionPlan Plan(IReadOnlyList<ImageRecord> images, IReadOnlyList<ContainerRecord> containers, RetentionPolicy policy, DateTimeOffset now, bool hasContainers)
     {
         var byId = new Dictionary<string, ImageRecord>(StringComparer.Ordinal);
         foreach (var image in images)
@@ -25,7 +32,7 @@ public static class RetentionPlanner
         {
             var retention = policy.For(repository);
             settings.Add(retention);
-            planned.AddRange(PlanRepository(repository, retention, byId.Values, containers, byId, now));
+            planned.AddRange(PlanRepository(repository, retention, byId.Values, containers, byId, now, hasContainers));
         }
 
         // An image is deleted outright only when every name it has goes in this plan.
@@ -40,7 +47,8 @@ public static class RetentionPlanner
         IEnumerable<ImageRecord> images,
         IReadOnlyList<ContainerRecord> containers,
         Dictionary<string, ImageRecord> byId,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        bool hasContainers)
     {
         var ordered = images
             .Where(i => i.Tags.Any(t => t.Repository == repository))
@@ -112,7 +120,7 @@ public static class RetentionPlanner
                 Rank = rank + 1,
                 Action = keep ? RetentionAction.Keep : RetentionAction.Remove,
                 Reasons = list,
-                Note = keep ? SharedNote(tags, list) : RemovalNote(repository, retention, rank, image, tags, now),
+                Note = keep ? SharedNote(tags, list) : RemovalNote(repository, retention, rank, image, tags, now, hasContainers),
                 OtherTags = image.Tags.Where(t => t.Repository != repository).ToList(),
             });
         }
@@ -141,9 +149,14 @@ public static class RetentionPlanner
             : $"{string.Join(", ", riders)} would be removed, but share{(riders.Count == 1 ? "s" : "")} the image with {string.Join(", ", keptTags)}: a digest is deleted only when all its tags are candidates";
     }
 
-    private static string RemovalNote(string repository, EffectiveRetention retention, int rank, ImageRecord image, List<ImageTag> tags, DateTimeOffset now)
+    private static string RemovalNote(string repository, EffectiveRetention retention, int rank, ImageRecord image, List<ImageTag> tags, DateTimeOffset now, bool hasContainers)
     {
-        var parts = new List<string> { "no container uses it", $"#{rank + 1} in {repository}, beyond the newest {retention.Keep}" };
+        var parts = new List<string>();
+        if (hasContainers)
+        {
+            parts.Add("no container uses it");
+        }
+        parts.Add($"#{rank + 1} in {repository}, beyond the newest {retention.Keep}");
         parts.Add(retention.KeepWithin is { } within
             ? $"created {RetentionAge.Format(now - image.Created)} ago, beyond keep-within {RetentionAge.Format(within)}"
             : $"created {RetentionAge.Format(now - image.Created)} ago");

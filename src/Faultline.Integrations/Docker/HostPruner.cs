@@ -67,7 +67,7 @@ public static class HostPruner
             }
             var removal = await engine.RemoveTagAsync(tag.Reference, cancel);
             return Result(RemovalOutcome.Removed, removal.Deleted.Count > 0
-                ? $"untagged; image {entry.Image.ShortId} deleted ({removal.Deleted.Count} layers and configs)"
+                ? $"untagged; image {entry.Image.ShortId} deleted"
                 : "untagged; the image stays under its other names");
         }
         catch (DockerEngineException e)

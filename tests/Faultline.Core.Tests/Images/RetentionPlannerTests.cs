@@ -188,6 +188,13 @@ public class RetentionPlannerTests
     }
 
     [Fact]
+    public void PlanRegistry_RemovalNote_SaysNothingAboutContainers()
+    {
+        var plan = RetentionPlanner.PlanRegistry(FiveApps(), Repos("app") with { Keep = 4 }, Now);
+        Assert.Equal("#5 in app, beyond the newest 4; created 5d ago; not protected", Assert.Single(plan.Removals).Note);
+    }
+
+    [Fact]
     public void Plan_NonCandidateRepositories_AreNotTouched()
     {
         var images = FiveApps().Append(Image("o1", 90, "other:1")).ToList();
