@@ -41,7 +41,7 @@ internal static class ImagesRender
                     e.Action == RetentionAction.Keep ? "keep" : "remove",
                     string.Join(",", e.Tags.Select(t => t.Tag)),
                     e.Image.ShortId,
-                    Age(report.Now - e.Image.Created),
+                    e.Image.Created <= DateTimeOffset.UnixEpoch ? "unknown" : Age(report.Now - e.Image.Created),
                     Megabytes(e.Image.Size),
                     why,
                 ]);
@@ -53,7 +53,7 @@ internal static class ImagesRender
         sb.Append(CultureInfo.InvariantCulture, $"{(report.Applied ? "Removing" : "Would remove")} {removals.Count} of {Count(plan.Images.Count, "image")} ({Count(removals.Sum(r => r.Tags.Count), "tag")}) in {Count(plan.Repositories.Count, "repository", "repositories")}, keeping {plan.Images.Count - removals.Count}; ");
         if (report.IsRegistry)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{Megabytes(plan.BytesToFree)} of manifests' blobs become unreferenced.\n");
+            sb.Append(CultureInfo.InvariantCulture, $"up to {Megabytes(plan.BytesToFree)} of blobs become unreferenced (layers shared with kept manifests are counted).\n");
             sb.Append(GarbageCollectReminder).Append('\n');
         }
         else

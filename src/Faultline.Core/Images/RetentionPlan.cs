@@ -25,6 +25,9 @@ public enum KeepReasonKind
 
     /// <summary>A tag matches a keep-tags regex.</summary>
     KeepTag,
+
+    /// <summary>The creation time is unknown, so neither age nor order can be judged.</summary>
+    UnknownAge,
 }
 
 /// <summary>Why an image is kept; Tag names the tag when the reason is about one tag, not the whole image.</summary>
@@ -38,6 +41,7 @@ public sealed record KeepReason(KeepReasonKind Kind, string Text, string? Tag = 
         KeepReasonKind.Protected => "protected",
         KeepReasonKind.RollbackTarget => "rollback-target",
         KeepReasonKind.KeepTag => "keep-tags",
+        KeepReasonKind.UnknownAge => "unknown-age",
         _ => Kind.ToString(),
     };
 }

@@ -66,6 +66,10 @@ public static class RetentionPlanner
             {
                 list.Add(new(KeepReasonKind.InUse, $"used by container {c.Name} ({(c.IsRunning ? "running" : "stopped")})"));
             }
+            if (image.Created <= DateTimeOffset.UnixEpoch)
+            {
+                list.Add(new(KeepReasonKind.UnknownAge, "creation time unknown, so its age cannot be judged"));
+            }
             if (rank < retention.Keep)
             {
                 list.Add(new(KeepReasonKind.Newest, $"newest {retention.Keep} in {repository} (#{rank + 1})"));

@@ -195,6 +195,16 @@ public class RetentionPlannerTests
     }
 
     [Fact]
+    public void Plan_UnknownCreationTime_IsKept()
+    {
+        var images = FiveApps();
+        images[4] = images[4] with { Created = DateTimeOffset.MinValue };
+        var plan = RetentionPlanner.Plan(images, [], Repos("app") with { Keep = 0 }, Now);
+        Assert.Equal(KeepReasonKind.UnknownAge, Assert.Single(Entry(plan, "app:1").Reasons).Kind);
+        Assert.Equal(4, plan.Removals.Count());
+    }
+
+    [Fact]
     public void Plan_NonCandidateRepositories_AreNotTouched()
     {
         var images = FiveApps().Append(Image("o1", 90, "other:1")).ToList();

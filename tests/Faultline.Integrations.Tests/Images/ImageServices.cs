@@ -208,7 +208,14 @@ public sealed class ImageServices : IAsyncLifetime
         {
             return;
         }
-        Run("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            Run("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No kill binary (procps): the SIGKILL below stops the process and its children instead.
+        }
         if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
         {
             process.Kill(entireProcessTree: true);
