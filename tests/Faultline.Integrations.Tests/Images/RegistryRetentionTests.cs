@@ -83,6 +83,26 @@ public sealed class RegistryRetentionTests(ImageServices services, ITestOutputHe
     }
 
     [Fact]
+    public async Task Apply_NewTagOnAPlannedDigest_IsSkipped()
+    {
+        var registry = services.RegistryUrl;
+        var old = new TestImage(["1"], DaysAgo(9), Content: "r4 old");
+        var digest = await TestImages.PushAsync(registry, "r4/app", old, 7);
+        await TestImages.PushAsync(registry, "r4/app", new TestImage(["2"], DaysAgo(1)), 8);
+        using var client = RegistryClient.Create(registry, null);
+        var plan = Faultline.Core.Images.RetentionPlanner.PlanRegistry(await client.ReadRepositoryAsync("r4/app"), new() { Keep = 1, Repositories = ["r4/app"] }, DateTimeOffset.UtcNow);
+        Assert.Equal(digest, Assert.Single(plan.Removals).Image.Id);
+
+        // Someone tags the same manifest as "hotfix" after the plan: deleting the digest would take it too.
+        Assert.Equal(digest, await TestImages.PushAsync(registry, "r4/app", old with { Tags = ["hotfix"] }, 7));
+        var result = Assert.Single(await RegistryPruner.ApplyAsync(client, plan));
+
+        Assert.Equal(Faultline.Core.Images.RemovalOutcome.Skipped, result.Outcome);
+        Assert.Equal("tag hotfix now points to it too; kept", result.Detail);
+        Assert.Equal(["1", "2", "hotfix"], await TestImages.RegistryTagsAsync(registry, "r4/app"));
+    }
+
+    [Fact]
     public async Task Tags_SmallPages_FollowsTheLinkHeader()
     {
         var registry = services.RegistryUrl;

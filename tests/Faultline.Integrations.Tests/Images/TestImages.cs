@@ -9,8 +9,11 @@ using Faultline.Integrations.Docker;
 
 namespace Faultline.Integrations.Tests.Images;
 
-/// <summary>An image to build: its names, its creation time, and whether it carries a program that sleeps.</summary>
-internal sealed record TestImage(string[] Tags, DateTimeOffset Created, bool CanRun = false);
+/// <summary>
+/// An image to build: its names, its creation time, whether it carries a program that sleeps, and what makes its
+/// content unique (by default its names, so the same content under other names needs Content set).
+/// </summary>
+internal sealed record TestImage(string[] Tags, DateTimeOffset Created, bool CanRun = false, string? Content = null);
 
 /// <summary>
 /// Builds images without pulling anything: a docker-save tarball (one layer with a file, a config, manifest.json)
@@ -161,7 +164,7 @@ internal static class TestImages
         using var stream = new MemoryStream();
         using (var tar = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
         {
-            Add(tar, "faultline-test.txt", Encoding.UTF8.GetBytes($"{string.Join(",", image.Tags)} {image.Created:O} {salt}\n"));
+            Add(tar, "faultline-test.txt", Encoding.UTF8.GetBytes($"{image.Content ?? string.Join(",", image.Tags)} {image.Created:O} {salt}\n"));
             if (image.CanRun)
             {
                 foreach (var (path, bytes) in SleepFiles())
