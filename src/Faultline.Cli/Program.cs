@@ -24,6 +24,7 @@ namespace Faultline.Cli
                 EnvCommand.Create(io),
                 ResourcesCommand.Create(io),
                 RunCommand.Create(io),
+                ImagesCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
