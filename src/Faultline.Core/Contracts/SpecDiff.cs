@@ -32,6 +32,35 @@ public static class SpecDiff
         ];
     }
 
+    /// <summary>
+    /// A changed base path (servers[0].url's path, or basePath) moves every operation: a client calling
+    /// /v1/charges gets 404 once the API is served under /v2, even though no operation changed. Each operation
+    /// that still exists is reported as removed from its old full path, which is the path clients call.
+    /// </summary>
+    private static void BasePathMoved(ApiSpec baseSpec, ApiSpec head, Dictionary<string, ApiOperation> headOperations, ChangeSink sink)
+    {
+        static string Root(string path) => path.TrimEnd('/');
+        var from = Root(baseSpec.BasePath);
+        var to = Root(head.BasePath);
+        if (from == to)
+        {
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var b in baseSpec.Operations)
+        {
+            if (!seen.Add(b.Key) || !headOperations.TryGetValue(b.Key, out var h))
+            {
+                continue;
+            }
+            var method = b.Method.ToUpperInvariant();
+            sink.Operation = $"{method} {from}{b.Path}";
+            sink.Add(RuleIds.OperationRemoved, ChangeDirection.Operation, "", null, null,
+                $"{sink.Operation} moved to {method} {to}{b.Path}: the API's base path changed from {(from.Length == 0 ? "/" : from)} to {(to.Length == 0 ? "/" : to)}",
+                b.Location, h.Location);
+        }
+    }
+
     public static IReadOnlyList<ContractChange> Diff(ApiSpec baseSpec, ApiSpec head)
     {
         var sink = new ChangeSink();
@@ -42,6 +71,7 @@ public static class SpecDiff
             headOperations.TryAdd(operation.Key, operation);
         }
         var done = new HashSet<string>(StringComparer.Ordinal);
+        BasePathMoved(baseSpec, head, headOperations, sink);
         foreach (var b in baseSpec.Operations)
         {
             if (!done.Add(b.Key))

@@ -61,6 +61,17 @@ public sealed class SpecDiffTests
     private static string Props(string properties, string required = "[]") => $"type: object, required: {required}, properties: {{{properties}}}";
 
     [Fact]
+    public void Diff_BasePathChanged_EveryOperationMovesFromItsOldPath()
+    {
+        var v1 = Spec(extra: "servers: [{url: 'https://api.example.com/v1'}]");
+        var v2 = Spec(extra: "servers: [{url: 'https://api.example.com/v2/'}]");
+        var moved = Single(Diff(v1, v2), SpecDiff.RuleIds.OperationRemoved);
+        Assert.Equal("POST /v1/charges/{id}", moved.Operation);
+        Assert.Contains("moved to POST /v2/charges/{id}: the API's base path changed from /v1 to /v2", moved.Description);
+        Assert.Empty(Diff(v1, Spec(extra: "servers: [{url: 'http://other-host:8080/v1/'}]")));
+    }
+
+    [Fact]
     public void Diff_SameSpec_ReportsNothing()
     {
         var text = Spec(Props("a: {type: string, enum: [x]}", "[a]"), Props("b: {type: integer, maximum: 3}", "[b]"), "[{name: q, in: query, schema: {type: string}}]");
