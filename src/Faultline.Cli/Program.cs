@@ -21,6 +21,7 @@ namespace Faultline.Cli
                 UpgradeCommand.Create(io),
                 CanaryCommand.Create(io),
                 EnvCommand.Create(io),
+                ServeCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
