@@ -44,7 +44,7 @@ public sealed class FaultlineServer : IAsyncDisposable
         var endpoint = ServeOptions.ParseListen(options.Listen);
         var tokens = TokenSet.Load(options.TokenFiles, options.Clock);
         var ownsStore = options.StoreInstance is null;
-        var store = options.StoreInstance ?? EventStores.Open(options.Store, options.Clock);
+        var store = options.StoreInstance ?? EventStores.Open(options.Store);
         try
         {
             await store.MigrateAsync(cancel);
