@@ -78,3 +78,24 @@ public sealed record ArmBatch
 
     public static ArmBatch Of(IntervalAggregate aggregate) => new() { Aggregate = aggregate };
 }
+
+/// <summary>Latency bucket bounds shared by the router, the store and the judge.</summary>
+public static class LatencyBuckets
+{
+    /// <summary>
+    /// Bounds in milliseconds from 0.25 ms to 2 minutes, each 2.5% above the last, then +Inf: fine enough that
+    /// reading a quantile within a bucket errs by far less than a 5% tolerance.
+    /// </summary>
+    public static readonly IReadOnlyList<double> Fine = MakeFine();
+
+    private static double[] MakeFine()
+    {
+        var bounds = new List<double>();
+        for (var b = 0.25; b < 120_000; b *= 1.025)
+        {
+            bounds.Add(Math.Round(b, 4));
+        }
+        bounds.Add(double.PositiveInfinity);
+        return [.. bounds];
+    }
+}

@@ -64,6 +64,26 @@ public sealed record JudgeResult(
     string Summary)
 {
     /// <summary>The kind of regression found: "infrastructure", "quality", "infrastructure and quality", or null.</summary>
+    /// <summary>
+    /// This result when part of the data could not be read (a missing series, a metric source that did not
+    /// answer): a promote or continue becomes hold with the reasons; a rollback shown on the data that was read
+    /// stands.
+    /// </summary>
+    public JudgeResult Holding(IReadOnlyList<string> reasons)
+    {
+        if (reasons.Count == 0 || Verdict == Judge.Verdict.Rollback)
+        {
+            return this;
+        }
+        var missing = reasons.Concat(Missing).Distinct().ToList();
+        return this with
+        {
+            Verdict = Judge.Verdict.Hold,
+            Missing = missing,
+            Summary = $"hold: {string.Join("; ", missing)} after {Samples.Baseline:N0} baseline and {Samples.Canary:N0} canary requests",
+        };
+    }
+
     public string? Regression => (Infrastructure.Verdict == Judge.Verdict.Rollback, Quality.Verdict == Judge.Verdict.Rollback) switch
     {
         (true, true) => "infrastructure and quality",

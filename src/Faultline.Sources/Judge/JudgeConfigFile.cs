@@ -57,7 +57,7 @@ public static partial class JudgeConfigFile
 {
     public const string ErrorsMetric = "errors";
 
-    private static readonly string[] TopKeys = ["alpha", "minSamples", "errorStatuses", "metrics"];
+    private static readonly string[] TopKeys = ["alpha", "minSamples", "errorStatuses", "tolerances", "metrics"];
 
     [GeneratedRegex(@"^latency\.(median|p(\d{1,2}(\.\d+)?))$")]
     private static partial Regex LatencyName();
@@ -67,23 +67,59 @@ public static partial class JudgeConfigFile
 
     public static JudgeConfig Parse(string text, string file, List<InputDiagnostic> diagnostics)
     {
+        var docs = YamlDocumentReader.Read(text, file, diagnostics);
+        return docs.Count == 0 ? JudgeConfig.Empty : Parse(docs[0].Root, file, diagnostics);
+    }
+
+    /// <summary>
+    /// Reads a judge block already parsed (judge.yaml's root, a rollout's <c>judge:</c>, an analysis body's
+    /// <c>judge</c>). Besides the keys of judge.yaml it takes <c>tolerances</c>, a shorthand per metric:
+    /// <c>{latency: 5%, latency.p99: 15%, errors: 0.2pp}</c> (latency is the median; pp are percentage points).
+    /// </summary>
+    public static JudgeConfig Parse(Node block, string file, List<InputDiagnostic> diagnostics)
+    {
         void Error(Node node, string message) => diagnostics.Add(new(DiagnosticLevel.Error, new SourceLocation(file, node.Line), message));
 
-        var docs = YamlDocumentReader.Read(text, file, diagnostics);
-        if (docs.Count == 0 || docs[0].Root is ScalarNode { IsNull: true })
+        if (block is ScalarNode { IsNull: true })
         {
             return JudgeConfig.Empty;
         }
-        if (docs[0].Root is not MapNode root)
+        if (block is not MapNode root)
         {
-            Error(docs[0].Root, "the judge config must be a mapping (alpha, minSamples, errorStatuses, metrics)");
+            Error(block, "the judge config must be a mapping (alpha, minSamples, errorStatuses, tolerances, metrics)");
             return JudgeConfig.Empty;
         }
         var config = JudgeConfig.Empty;
+        var tolerances = new Dictionary<string, (Node Node, double Value)>(StringComparer.Ordinal);
         foreach (var (key, value) in root.Entries)
         {
             switch (key)
             {
+                case "tolerances":
+                    if (value is MapNode map)
+                    {
+                        foreach (var (metric, tolerance) in map.Entries)
+                        {
+                            var name = metric == "latency" ? "latency.median" : metric;
+                            if (name.StartsWith("latency.", StringComparison.Ordinal) && Quantile(name) is null)
+                            {
+                                Error(tolerance, $"tolerances: '{metric}' is not a latency metric; use latency, latency.median or latency.pNN");
+                            }
+                            else if (Number(tolerance, percent: true, points: name == ErrorsMetric) is { } t && t >= 0)
+                            {
+                                tolerances[name] = (tolerance, t);
+                            }
+                            else
+                            {
+                                Error(tolerance, $"tolerances.{metric} must be a number at least 0, such as 5% or (for errors) 0.2pp (got '{tolerance.Text}')");
+                            }
+                        }
+                    }
+                    else
+                    {
+                        Error(value, "tolerances must be a mapping from metric to tolerance, e.g. {latency: 5%, errors: 0.2pp}");
+                    }
+                    break;
                 case "alpha":
                     if (Number(value) is { } alpha && alpha > 0 && alpha < 1)
                     {
@@ -121,6 +157,16 @@ public static partial class JudgeConfigFile
                     Error(value, $"unknown key '{key}' (known: {string.Join(", ", TopKeys)})");
                     break;
             }
+        }
+        if (tolerances.Count > 0)
+        {
+            var metrics = new Dictionary<string, MetricConfig>(config.Metrics, StringComparer.Ordinal);
+            foreach (var (name, (node, value)) in tolerances)
+            {
+                var existing = metrics.GetValueOrDefault(name) ?? new MetricConfig(name, node.Line);
+                metrics[name] = existing with { Tolerance = existing.Tolerance ?? value };
+            }
+            config = config with { Metrics = metrics };
         }
         return config;
     }
@@ -192,7 +238,7 @@ public static partial class JudgeConfigFile
                         }
                         break;
                     case "tolerance" or "relativeTolerance":
-                        if (Number(value) is { } t && t >= 0)
+                        if (Number(value, points: name == ErrorsMetric) is { } t && t >= 0)
                         {
                             config = key == "tolerance" ? config with { Tolerance = t } : config with { RelativeTolerance = t };
                         }
@@ -244,8 +290,8 @@ public static partial class JudgeConfigFile
         return config;
     }
 
-    /// <summary>A number, or a percentage such as 5% (= 0.05).</summary>
-    private static double? Number(Node node, bool percent = true)
+    /// <summary>A number, a percentage such as 5% (= 0.05), or (where <paramref name="points"/>) percentage points such as 0.2pp (= 0.002).</summary>
+    private static double? Number(Node node, bool percent = true, bool points = false)
     {
         var text = node.Text?.Trim();
         if (string.IsNullOrEmpty(text))
@@ -256,6 +302,11 @@ public static partial class JudgeConfigFile
         if (percent && text.EndsWith('%'))
         {
             text = text[..^1].TrimEnd();
+            scale = 0.01;
+        }
+        else if (points && text.EndsWith("pp", StringComparison.Ordinal))
+        {
+            text = text[..^2].TrimEnd();
             scale = 0.01;
         }
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v * scale : null;

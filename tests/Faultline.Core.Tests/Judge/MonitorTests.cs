@@ -73,10 +73,12 @@ public sealed class MonitorTests
         store.Begin(ArmBatch.Of(new IntervalAggregate(200, 0, h)), ArmBatch.Of(new IntervalAggregate(200, 0, h)));
         var set = store.PendingCanary!;
 
-        Assert.Equal(100, set.CountAbove(200, roundUp: true));
-        Assert.Equal(20, set.CountAbove(250, roundUp: true));
-        Assert.Equal(100, set.CountAbove(250, roundUp: false));
-        Assert.Equal(200, set.CountAbove(50, roundUp: false));
+        // Spread evenly within a bucket, as histogram_quantile assumes: 250 is a quarter into (200, 400].
+        Assert.Equal(100, set.CountAbove(200));
+        Assert.Equal(80, set.CountAbove(250));
+        Assert.Equal(175, set.CountAbove(50));
+        Assert.Equal(20, set.CountAbove(400));
+        Assert.Equal(20, set.CountAbove(1000));
         store.Commit();
         Assert.Equal(200, store.Threshold(0.5));
         // histogram_quantile: rank 0.5 * 200 = 100 falls at the top of the (100, 200] bucket; rank 140 in (200, 400].

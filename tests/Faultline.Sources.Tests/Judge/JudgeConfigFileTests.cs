@@ -56,7 +56,7 @@ public sealed class JudgeConfigFileTests
         Assert.Equal(
             [
                 "judge.yaml:1: error: alpha must be a number between 0 and 1, e.g. 0.05 (got '5')",
-                "judge.yaml:2: error: unknown key 'tolerence' (known: alpha, minSamples, errorStatuses, metrics)",
+                "judge.yaml:2: error: unknown key 'tolerence' (known: alpha, minSamples, errorStatuses, tolerances, metrics)",
                 "judge.yaml:3: error: errorStatuses: 'teapot' is not a status code, a class like 5xx, or a range like 500-504",
                 "judge.yaml:5: error: metrics.latency.p99.tolerance must be a number at least 0, such as 0.05 or 5% (got '-1')",
                 "judge.yaml:5: error: metrics.latency.p99: unknown key 'direction' for a latency metric (known: enabled, tolerance, scoreboard)",

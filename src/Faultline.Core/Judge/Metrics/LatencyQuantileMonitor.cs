@@ -49,10 +49,10 @@ internal sealed class LatencyQuantileMonitor(LatencyMetric metric, LatencyStore 
         {
             return;
         }
-        var above = b.CountAbove(t, roundUp: true);
+        var above = b.CountAbove(t);
         _tests.Add((store.PendingIndex, t, b.Count, above));
-        OddsRatioEProcess.AddUp(_atLimit, new EventTable(c.Count, c.CountAbove(Limit * t, roundUp: true), b.Count, above), ref _buffer);
-        OddsRatioEProcess.AddDown(_atLimit, new EventTable(c.Count, c.CountAbove(Limit * t, roundUp: false), b.Count, above), ref _buffer);
+        OddsRatioEProcess.AddUp(_atLimit, new EventTable(c.Count, c.CountAbove(Limit * t), b.Count, above), ref _buffer);
+        OddsRatioEProcess.AddDown(_atLimit, new EventTable(c.Count, c.CountAbove(Limit * t), b.Count, above), ref _buffer);
     }
 
     private double Evaluate(double logRatio, bool up)
@@ -62,7 +62,7 @@ internal sealed class LatencyQuantileMonitor(LatencyMetric metric, LatencyStore 
         foreach (var (look, t, n, above) in _tests)
         {
             var c = store.Canary[look]!;
-            var table = new EventTable(c.Count, c.CountAbove(ratio * t, roundUp: up), n, above);
+            var table = new EventTable(c.Count, c.CountAbove(ratio * t), n, above);
             if (up)
             {
                 OddsRatioEProcess.AddUp(log, table, ref _buffer);

@@ -43,33 +43,34 @@ internal sealed class LatencySet
     }
 
     /// <summary>How many observations exceed v. On a histogram, v moves to the next bound up or down.</summary>
-    public long CountAbove(double v, bool roundUp)
+    public long CountAbove(double v)
     {
         if (_sorted is { } s)
         {
             return s.Length - UpperBound(s, s.Length, v);
         }
+        // A histogram is read as Prometheus' histogram_quantile reads it: observations spread evenly within a
+        // bucket (from 0 for the first). Rounding to bucket edges instead would make any tolerance finer than a
+        // bucket impossible to show in either direction.
         var h = _histogram!;
         var bounds = h.UpperBounds;
-        if (roundUp)
+        for (var i = 0; i < bounds.Count; i++)
         {
-            for (var i = 0; i < bounds.Count; i++)
+            if (bounds[i] < v)
             {
-                if (bounds[i] >= v)
-                {
-                    return h.Total - h.CumulativeCounts[i];
-                }
+                continue;
             }
-            return 0;
-        }
-        for (var i = bounds.Count - 1; i >= 0; i--)
-        {
-            if (bounds[i] <= v)
+            var belowBucket = i == 0 ? 0 : h.CumulativeCounts[i - 1];
+            if (double.IsPositiveInfinity(bounds[i]))
             {
-                return h.Total - h.CumulativeCounts[i];
+                return h.Total - belowBucket;
             }
+            var lower = i == 0 ? Math.Min(0, bounds[0]) : bounds[i - 1];
+            var share = bounds[i] > lower ? (v - lower) / (bounds[i] - lower) : 1;
+            var below = belowBucket + ((h.CumulativeCounts[i] - belowBucket) * Math.Clamp(share, 0, 1));
+            return h.Total - (long)Math.Round(below);
         }
-        return h.Total;
+        return 0;
     }
 
     /// <summary>Index of the first element greater than v in the sorted prefix of length n.</summary>

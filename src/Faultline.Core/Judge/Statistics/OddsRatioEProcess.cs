@@ -62,19 +62,43 @@ internal static class OddsRatioEProcess
         for (var k = 0; k < grid.Count; k++)
         {
             var g = sign * grid.Points[k];
-            var max = double.NegativeInfinity;
-            for (var i = 0; i < length; i++)
+            // ln C(nc, j) C(nb, e - j) + j ln psi is concave in j (the law is log-concave), so its peak is where
+            // the step to the next j turns negative: found by bisection. Terms more than 50 below the peak add
+            // less than 1e-17 of the sum, so only the window around the peak is summed: about the square root
+            // of the look's size instead of all of it.
+            int lo = 0, hi = length - 1;
+            while (lo < hi)
             {
-                var v = buffer[i] + i * g;
-                if (v > max)
+                var mid = (lo + hi) / 2;
+                if (buffer[mid + 1] - buffer[mid] + g < 0)
                 {
-                    max = v;
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid + 1;
                 }
             }
-            var sum = 0.0;
-            for (var i = 0; i < length; i++)
+            var peak = lo;
+            var max = buffer[peak] + peak * g;
+            var sum = 1.0;
+            for (var i = peak - 1; i >= 0; i--)
             {
-                sum += Math.Exp(buffer[i] + i * g - max);
+                var v = buffer[i] + i * g - max;
+                if (v < -50)
+                {
+                    break;
+                }
+                sum += Math.Exp(v);
+            }
+            for (var i = peak + 1; i < length; i++)
+            {
+                var v = buffer[i] + i * g - max;
+                if (v < -50)
+                {
+                    break;
+                }
+                sum += Math.Exp(v);
             }
             // ln psi^x / Z(psi) * Z(1), with the common factor psi^jLow cancelled.
             running[k] += x * g - (max + Math.Log(sum)) + logZ1;

@@ -1,0 +1,385 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Faultline.Core.Canary;
+using Faultline.Core.Judge;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Faultline.Router;
+
+/// <summary>Everything the router needs to start.</summary>
+public sealed record RouterOptions
+{
+    /// <summary>HOST:PORT to serve traffic on; port 0 takes a free one (see <see cref="RouterServer.ListenUrl"/>).</summary>
+    public required string Listen { get; init; }
+
+    public required IReadOnlyList<Uri> Stable { get; init; }
+
+    public required IReadOnlyList<Uri> Canary { get; init; }
+
+    /// <summary>HOST:PORT of the admin API; null for none.</summary>
+    public string? Admin { get; init; }
+
+    public StickySpec Sticky { get; init; } = StickySpec.None;
+
+    public string OverrideHeader { get; init; } = RouterDefaults.OverrideHeader;
+
+    public TimeSpan UpstreamTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int CanaryWeight { get; init; }
+
+    /// <summary>Statuses the judge counts as errors.</summary>
+    public StatusSet ErrorStatuses { get; init; } = StatusSet.Default;
+
+    /// <summary>Whether PUT /weights may change the split (not while a rollout drives it).</summary>
+    public bool AdminSetsWeights { get; init; } = true;
+
+    public static RouterOptions From(RouterSpec spec, int canaryWeight, StatusSet errors, bool adminSetsWeights) => new()
+    {
+        Listen = spec.Listen,
+        Stable = spec.Stable,
+        Canary = spec.Canary,
+        Admin = spec.Admin,
+        Sticky = spec.Sticky,
+        OverrideHeader = spec.OverrideHeader,
+        UpstreamTimeout = spec.UpstreamTimeout,
+        CanaryWeight = canaryWeight,
+        ErrorStatuses = errors,
+        AdminSetsWeights = adminSetsWeights,
+    };
+}
+
+/// <summary>
+/// The embedded traffic router: a reverse proxy (YARP's forwarder on Kestrel) in front of a stable and a canary
+/// upstream, splitting by weight, with sticky and header overrides, recording every proxied request per
+/// version, and a small admin API on its own listener.
+/// </summary>
+public sealed class RouterServer : IAsyncDisposable
+{
+    private readonly RouterOptions _options;
+    private readonly WebApplication _proxy;
+    private readonly WebApplication? _admin;
+    private readonly HttpMessageInvoker _client;
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private long _stableNext;
+    private long _canaryNext;
+
+    private RouterServer(RouterOptions options, WebApplication proxy, WebApplication? admin, HttpMessageInvoker client)
+    {
+        _options = options;
+        _proxy = proxy;
+        _admin = admin;
+        _client = client;
+        Split = new TrafficSplit(options.Sticky, options.OverrideHeader) { CanaryWeight = options.CanaryWeight };
+        Stable = new VersionMetrics(options.ErrorStatuses);
+        Canary = new VersionMetrics(options.ErrorStatuses);
+    }
+
+    public TrafficSplit Split { get; }
+
+    public VersionMetrics Stable { get; }
+
+    public VersionMetrics Canary { get; }
+
+    public Uri ListenUrl { get; private set; } = null!;
+
+    public Uri? AdminUrl { get; private set; }
+
+    /// <summary>Whether PUT /weights is refused (a rollout drives the weights).</summary>
+    public bool WeightsLocked => !_options.AdminSetsWeights;
+
+    /// <summary>Starts both listeners; a port in use or a bad address fails here with the address named.</summary>
+    public static async Task<RouterServer> StartAsync(RouterOptions options, CancellationToken cancel = default)
+    {
+        if (options.Stable.Count == 0 || options.Canary.Count == 0)
+        {
+            throw new ArgumentException("the router needs at least one stable and one canary upstream");
+        }
+        var client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = null,
+        });
+        var proxy = Build(options.Listen, unlimitedBodies: true);
+        WebApplication? admin = options.Admin is { } a ? Build(a, unlimitedBodies: false) : null;
+        var router = new RouterServer(options, proxy, admin, client);
+        router.MapProxy();
+        if (admin is not null)
+        {
+            router.MapAdmin(admin);
+        }
+        try
+        {
+            await proxy.StartAsync(cancel);
+            router.ListenUrl = Address(proxy);
+            if (admin is not null)
+            {
+                await admin.StartAsync(cancel);
+                router.AdminUrl = Address(admin);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            await router.DisposeAsync();
+            throw new RouterException($"cannot listen: {e.Message}", e);
+        }
+        return router;
+    }
+
+    private static WebApplication Build(string listen, bool unlimitedBodies)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddHttpForwarder();
+        var endpoint = Endpoint(listen);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(endpoint);
+            if (unlimitedBodies)
+            {
+                k.Limits.MaxRequestBodySize = null;
+            }
+            else
+            {
+                k.Limits.MaxRequestBodySize = 64 * 1024;
+            }
+        });
+        return builder.Build();
+    }
+
+    /// <summary>HOST:PORT as an endpoint: an IP address, localhost, or * / 0.0.0.0 for every interface.</summary>
+    public static IPEndPoint Endpoint(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new RouterException($"'{listen}' is not HOST:PORT (e.g. 127.0.0.1:8080)");
+        }
+        var host = listen[..colon].Trim('[', ']');
+        var address = host switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "*" or "+" => IPAddress.Any,
+            _ when IPAddress.TryParse(host, out var ip) => ip,
+            _ => throw new RouterException($"'{host}' is not an IP address; give one (e.g. 127.0.0.1) or localhost"),
+        };
+        return new IPEndPoint(address, port);
+    }
+
+    private static Uri Address(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) + "/");
+    }
+
+    private void MapProxy()
+    {
+        var forwarder = _proxy.Services.GetRequiredService<IHttpForwarder>();
+        var config = new ForwarderRequestConfig { ActivityTimeout = _options.UpstreamTimeout };
+        _proxy.MapGet(RouterDefaults.MetricsPath, (HttpContext ctx) => Results.Text(PrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+        _proxy.Map("/{**path}", async (HttpContext ctx) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            var (version, setCookie) = Split.Choose(
+                name => ctx.Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null,
+                name => ctx.Request.Cookies.TryGetValue(name, out var v) ? v : null);
+            var upstreams = version == TrafficVersion.Canary ? _options.Canary : _options.Stable;
+            var next = version == TrafficVersion.Canary ? Interlocked.Increment(ref _canaryNext) : Interlocked.Increment(ref _stableNext);
+            var destination = upstreams[(int)(next % upstreams.Count)];
+            var label = version == TrafficVersion.Canary ? "canary" : "stable";
+            ctx.Response.OnStarting(() =>
+            {
+                ctx.Response.Headers[_options.OverrideHeader] = label;
+                if (setCookie is not null)
+                {
+                    ctx.Response.Cookies.Append(RouterDefaults.StickyCookie, setCookie, new CookieOptions { HttpOnly = true, Path = "/", SameSite = SameSiteMode.Lax });
+                }
+                return Task.CompletedTask;
+            });
+            var error = await forwarder.SendAsync(ctx, destination.AbsoluteUri, _client, config, HttpTransformer.Default);
+            var failure = error switch
+            {
+                ForwarderError.None => UpstreamFailure.None,
+                ForwarderError.RequestTimedOut => UpstreamFailure.Timeout,
+                ForwarderError.Request => UpstreamFailure.Connect,
+                ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+                    or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestCanceled => (UpstreamFailure?)null,
+                _ => UpstreamFailure.Other,
+            };
+            if (failure is not { } f)
+            {
+                return; // the client went away: says nothing about the version
+            }
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            (version == TrafficVersion.Canary ? Canary : Stable).Record(ctx.Response.StatusCode, elapsed, f);
+        });
+    }
+
+    private void MapAdmin(WebApplication admin)
+    {
+        admin.MapGet("/weights", () => Results.Text(Weights().ToJsonString(), "application/json"));
+        admin.MapPut("/weights", async (HttpContext ctx) =>
+        {
+            if (WeightsLocked)
+            {
+                return Problem(409, "a rollout drives the weights; use faultline canary run to change them");
+            }
+            JsonNode? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(ctx.Request.Body);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Problem(400, $"the body is not JSON: {e.Message}");
+            }
+            catch (BadHttpRequestException e)
+            {
+                return Problem(e.StatusCode, e.Message);
+            }
+            var canary = Int(body?["canary"]);
+            var stable = Int(body?["stable"]);
+            if (canary is null && stable is not null)
+            {
+                canary = 100 - stable;
+            }
+            if (canary is not (>= 0 and <= 100) || (stable is not null && stable + canary != 100))
+            {
+                return Problem(400, "give {\"canary\": N} with N from 0 to 100 (and, if you give stable, stable + canary = 100)");
+            }
+            Split.CanaryWeight = canary.Value;
+            return Results.Text(Weights().ToJsonString(), "application/json");
+        });
+        admin.MapGet("/status", () => Results.Text(Status().ToJsonString(), "application/json"));
+        admin.MapGet("/metrics", () => Results.Text(PrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
+    }
+
+    private static int? Int(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null;
+
+    private static IResult Problem(int status, string message) =>
+        Results.Text(new JsonObject { ["error"] = message }.ToJsonString(), "application/json", statusCode: status);
+
+    public JsonObject Weights() => new() { ["stable"] = 100 - Split.CanaryWeight, ["canary"] = Split.CanaryWeight };
+
+    public JsonObject Status()
+    {
+        JsonObject Version(IReadOnlyList<Uri> upstreams, VersionMetrics metrics)
+        {
+            var s = metrics.Snapshot();
+            return new JsonObject
+            {
+                ["upstreams"] = new JsonArray(upstreams.Select(u => (JsonNode?)JsonValue.Create(u.AbsoluteUri)).ToArray()),
+                ["requests"] = s.Requests,
+                ["errors"] = s.Errors,
+                ["timeouts"] = s.Failure(UpstreamFailure.Timeout),
+                ["connectFailures"] = s.Failure(UpstreamFailure.Connect),
+            };
+        }
+        return new JsonObject
+        {
+            ["listen"] = ListenUrl.AbsoluteUri,
+            ["weights"] = Weights(),
+            ["sticky"] = Split.Sticky.ToString(),
+            ["overrideHeader"] = Split.OverrideHeader,
+            ["weightsLocked"] = WeightsLocked,
+            ["startedAt"] = _started.ToString("O", CultureInfo.InvariantCulture),
+            ["stable"] = Version(_options.Stable, Stable),
+            ["canary"] = Version(_options.Canary, Canary),
+        };
+    }
+
+    /// <summary>The router's metrics in the Prometheus text format, with a version label.</summary>
+    public string PrometheusText()
+    {
+        var text = new StringBuilder();
+        var versions = new[] { ("stable", Stable.Snapshot()), ("canary", Canary.Snapshot()) };
+        text.Append("# HELP faultline_router_requests_total Requests proxied, by version and status class.\n# TYPE faultline_router_requests_total counter\n");
+        foreach (var (name, s) in versions)
+        {
+            for (var c = 0; c < 6; c++)
+            {
+                if (s.ByClass[c] > 0 || c is 2 or 5)
+                {
+                    var cls = c == 0 ? "none" : $"{c}xx";
+                    text.Append(CultureInfo.InvariantCulture, $"faultline_router_requests_total{{version=\"{name}\",status_class=\"{cls}\"}} {s.ByClass[c]}\n");
+                }
+            }
+        }
+        text.Append("# HELP faultline_router_upstream_errors_total Requests the upstream did not answer, by version and kind.\n# TYPE faultline_router_upstream_errors_total counter\n");
+        foreach (var (name, s) in versions)
+        {
+            foreach (var kind in new[] { UpstreamFailure.Timeout, UpstreamFailure.Connect, UpstreamFailure.Other })
+            {
+                text.Append(CultureInfo.InvariantCulture, $"faultline_router_upstream_errors_total{{version=\"{name}\",kind=\"{kind.ToString().ToLowerInvariant()}\"}} {s.Failure(kind)}\n");
+            }
+        }
+        text.Append("# HELP faultline_router_request_duration_seconds Time from request to the end of the response, by version.\n# TYPE faultline_router_request_duration_seconds histogram\n");
+        foreach (var (name, s) in versions)
+        {
+            long running = 0;
+            for (var i = 0; i < VersionMetrics.ExportBounds.Length; i++)
+            {
+                running += s.CoarseBuckets[i];
+                text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_bucket{{version=\"{name}\",le=\"{VersionMetrics.ExportBounds[i].ToString(CultureInfo.InvariantCulture)}\"}} {running}\n");
+            }
+            running += s.CoarseBuckets[^1];
+            text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_bucket{{version=\"{name}\",le=\"+Inf\"}} {running}\n");
+            text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_sum{{version=\"{name}\"}} {s.SumSeconds.ToString("0.######", CultureInfo.InvariantCulture)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_count{{version=\"{name}\"}} {running}\n");
+        }
+        text.Append("# HELP faultline_router_canary_weight The canary's share of traffic in percent.\n# TYPE faultline_router_canary_weight gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"faultline_router_canary_weight {Split.CanaryWeight}\n");
+        return text.ToString();
+    }
+
+    /// <summary>Stops accepting, lets requests in flight finish (up to five seconds), and closes both listeners.</summary>
+    public async Task StopAsync()
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _proxy.StopAsync(grace.Token);
+        if (_admin is not null)
+        {
+            await _admin.StopAsync(grace.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+            // not started, or already stopped
+        }
+        await _proxy.DisposeAsync();
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
+        _client.Dispose();
+    }
+}
+
+/// <summary>The router cannot start (bad address, port in use).</summary>
+public sealed class RouterException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,77 @@
+using System.Text;
+using Faultline.Core.Canary;
+
+namespace Faultline.Router;
+
+/// <summary>
+/// Decides which version serves a request. Every request gets a bucket from 0 to 9,999 (random, from the
+/// sticky cookie, or a hash of the sticky header) and goes to the canary when the bucket is below weight x 100.
+/// Because the bucket, not the version, is what sticks, a user on the canary stays there as the weight grows,
+/// and everyone returns to stable when it drops to 0.
+/// </summary>
+public sealed class TrafficSplit(StickySpec sticky, string overrideHeader)
+{
+    public const int Buckets = 10_000;
+
+    private volatile int _canaryWeight;
+
+    public StickySpec Sticky => sticky;
+
+    public string OverrideHeader => overrideHeader;
+
+    /// <summary>The canary's share of traffic in percent, 0 to 100; takes effect for the next request.</summary>
+    public int CanaryWeight
+    {
+        get => _canaryWeight;
+        set => _canaryWeight = value is >= 0 and <= 100 ? value : throw new ArgumentOutOfRangeException(nameof(value), "the canary weight is a percentage from 0 to 100");
+    }
+
+    /// <summary>
+    /// The version for a request, and the sticky cookie to set (null when none is needed).
+    /// <paramref name="header"/> reads a request header, <paramref name="cookie"/> a cookie.
+    /// </summary>
+    public (TrafficVersion Version, string? SetCookie) Choose(Func<string, string?> header, Func<string, string?> cookie)
+    {
+        switch (header(overrideHeader)?.Trim().ToLowerInvariant())
+        {
+            case "canary":
+                return (TrafficVersion.Canary, null);
+            case "stable":
+                return (TrafficVersion.Stable, null);
+        }
+        int bucket;
+        string? setCookie = null;
+        switch (sticky.Kind)
+        {
+            case "cookie":
+                if (cookie(RouterDefaults.StickyCookie) is { } text && int.TryParse(text, out var b) && b is >= 0 and < Buckets)
+                {
+                    bucket = b;
+                }
+                else
+                {
+                    bucket = Random.Shared.Next(Buckets);
+                    setCookie = bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                break;
+            case "header" when header(sticky.Header!) is { Length: > 0 } value:
+                bucket = (int)(Fnv1a(value) % Buckets);
+                break;
+            default:
+                bucket = Random.Shared.Next(Buckets);
+                break;
+        }
+        return (bucket < _canaryWeight * (Buckets / 100) ? TrafficVersion.Canary : TrafficVersion.Stable, setCookie);
+    }
+
+    /// <summary>FNV-1a over the UTF-8 bytes: stable across processes and restarts, unlike string.GetHashCode.</summary>
+    internal static uint Fnv1a(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return hash;
+    }
+}
