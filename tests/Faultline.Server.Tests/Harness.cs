@@ -51,7 +51,8 @@ public sealed class CapturedLogs : ILoggerProvider
 /// </summary>
 public sealed class FakeEngine : IAnalysisEngine
 {
-    public static readonly double[] Bounds = [25, 50, 75, 100, 150, 250, 500, 1000, double.PositiveInfinity];
+    /// <summary>Bucket bounds 2% apart from 10 ms to about 5 s, fine enough for a 5% tolerance to be shown.</summary>
+    public static readonly double[] Bounds = Enumerable.Range(0, 315).Select(k => 10 * Math.Pow(1.02, k)).Append(double.PositiveInfinity).ToArray();
 
     public int Reads;
 
@@ -84,13 +85,21 @@ public sealed class FakeEngine : IAnalysisEngine
         }
     }
 
-    /// <summary>A latency histogram of n requests: healthy around 60 ms, slow around 90 ms.</summary>
+    /// <summary>A log-normal latency histogram of n requests: median 60 ms when healthy, 80 ms when slow.</summary>
     public static IntervalAggregate Arm(long n, double errorShare, bool slow)
     {
-        double[] shares = slow ? [0.02, 0.10, 0.30, 0.55, 0.85, 0.97, 0.995, 1, 1] : [0.05, 0.35, 0.65, 0.85, 0.96, 0.99, 0.999, 1, 1];
-        var counts = shares.Select(s => (long)Math.Round(s * n)).ToList();
-        counts[^1] = n;
+        var median = slow ? 80.0 : 60.0;
+        var counts = Bounds.Select(b => double.IsPositiveInfinity(b) ? n : (long)Math.Round(n * NormalCdf((Math.Log(b) - Math.Log(median)) / 0.5))).ToList();
         return new IntervalAggregate(n, (long)Math.Round(n * errorShare), new LatencyHistogram(Bounds, counts));
+    }
+
+    /// <summary>Phi(x) by Abramowitz and Stegun 7.1.26 (error below 1.5e-7).</summary>
+    private static double NormalCdf(double x)
+    {
+        var z = Math.Abs(x) / Math.Sqrt(2);
+        var t = 1 / (1 + (0.3275911 * z));
+        var erf = 1 - ((((((1.061405429 * t) - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-z * z);
+        return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
     }
 }
 

@@ -138,8 +138,8 @@ internal sealed partial class AnalysisService(IEventStore store, IAnalysisEngine
                     return new LookOutcome(state, state.Result(), false, null, null);
                 }
                 var look = await plan.Source.ReadAsync(from, to, cancel);
-                var record = new StoredLook(from, to, look.Baseline, look.Canary, look.Missing);
-                await store.AppendAsync(Stream(name), state.Version, [new NewEvent(AnalysisState.Look, LookJson.Write(record))], cancel);
+                var record = new LookRecord(from, to, look.Baseline, look.Canary, look.Missing);
+                await store.AppendAsync(Stream(name), state.Version, [new NewEvent(AnalysisState.Look, LookRecords.Write(record))], cancel);
                 state = await RefreshAsync(name, cancel);
                 return new LookOutcome(state, state.Result(), true, from, to);
             }

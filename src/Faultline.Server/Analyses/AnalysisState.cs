@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Faultline.Core.Judge;
+using Faultline.Integrations.Storage;
 
 namespace Faultline.Server.Analyses;
 
@@ -68,7 +69,7 @@ internal sealed class AnalysisState(string name, IAnalysisEngine engine)
                 }
             case Look:
                 {
-                    var look = LookJson.Read(data);
+                    var look = LookRecords.Read(data);
                     LastLookAt = look.To;
                     LastMissing = look.Missing;
                     if (look.Missing.Count == 0 && Judge is not null)

@@ -212,7 +212,10 @@ internal static partial class Endpoints
         {
             var outcome = await analyses.LookAsync(analysis, checksum, c.RequestAborted);
             var verdict = outcome.Result.Verdict;
-            var pass = confirmPromotion ? verdict == Verdict.Promote : verdict is Verdict.Promote or Verdict.Continue;
+            // A new revision's first call only starts its analysis: there is no interval to judge yet, and a
+            // halt would spend one of Flagger's failed checks on nothing.
+            var starting = outcome.State.LooksInGeneration == 0 && outcome.State.LastMissing.Count == 0 && !outcome.Looked;
+            var pass = confirmPromotion ? verdict == Verdict.Promote : verdict is Verdict.Promote or Verdict.Continue || starting;
             await Responses.Json(c, pass ? 200 : 412, w => Brief(w, analysis, outcome));
         });
     }
