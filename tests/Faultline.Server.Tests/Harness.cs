@@ -136,7 +136,8 @@ public sealed class ServerHarness : IAsyncDisposable
         IAnalysisEngine? engine = null,
         IEventStore? storeInstance = null,
         IReadOnlyList<string>? tokenFiles = null,
-        long maxBody = ServeOptions.DefaultMaxBodyBytes)
+        long maxBody = ServeOptions.DefaultMaxBodyBytes,
+        bool realEngine = false)
     {
         var folder = Directory.CreateTempSubdirectory("faultline-serve-").FullName;
         var tokens = Path.Combine(folder, "tokens");
@@ -149,7 +150,7 @@ public sealed class ServerHarness : IAsyncDisposable
             StoreInstance = storeInstance,
             TokenFiles = tokenFiles ?? [tokens],
             Clock = clock ?? TimeProvider.System,
-            Engine = engine ?? new FakeEngine(),
+            Engine = realEngine ? null : engine ?? new FakeEngine(),
             MaxBodyBytes = maxBody,
             Logging = l => l.AddProvider(logs),
         });

@@ -102,19 +102,5 @@ internal sealed class AnalysisState(string name, IAnalysisEngine engine)
         DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     /// <summary>The verdict now: the judge's, turned to hold (never promote) when the last look could not read everything.</summary>
-    public JudgeResult Result()
-    {
-        var result = Judge!.Result(explain: true);
-        if (LastMissing.Count == 0 || result.Verdict == Verdict.Rollback)
-        {
-            return result;
-        }
-        var missing = LastMissing.Concat(result.Missing).Distinct().ToList();
-        return result with
-        {
-            Verdict = Verdict.Hold,
-            Missing = missing,
-            Summary = $"hold: {string.Join("; ", missing)} after {result.Samples.Baseline:N0} baseline and {result.Samples.Canary:N0} canary requests ({result.Looks} look{(result.Looks == 1 ? "" : "s")})",
-        };
-    }
+    public JudgeResult Result() => Judge!.Result(explain: true).Holding(LastMissing);
 }

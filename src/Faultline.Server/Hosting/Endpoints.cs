@@ -93,7 +93,7 @@ internal static partial class Endpoints
         var name = nameElement.GetString()!;
         await Guard(c, async () =>
         {
-            var (state, written) = await analyses.CreateAsync(name, Responses.Utf8(root), c.RequestAborted);
+            var (state, written) = await analyses.CreateAsync(name, root.GetRawText(), c.RequestAborted);
             c.Response.Headers.Location = $"/api/v1/analyses/{name}";
             await Responses.Json(c, written ? 201 : 200, w =>
             {

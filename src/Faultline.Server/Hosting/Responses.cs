@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -77,8 +76,6 @@ internal static class Responses
             return null;
         }
     }
-
-    public static string Utf8(JsonElement element) => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(element));
 
     private static string Shorten(string message)
     {
