@@ -77,12 +77,17 @@ public sealed class ContractTests(HttpHistory history) : IClassFixture<HttpHisto
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>What Flagger posts to a webhook: name, namespace, phase, checksum and the webhook's metadata.</summary>
+    /// <summary>
+    /// What Flagger posts to a webhook: name, namespace, phase, checksum and the webhook's metadata, with no
+    /// headers (Flagger cannot set any), so the token travels as metadata.token.
+    /// </summary>
     private static async Task<(HttpStatusCode Status, JsonElement Body)> Flagger(ServerHarness h, string hook, string name, string ns, string checksum, string? analysis = null)
     {
-        var metadata = analysis is null ? "{\"type\": \"rollout\"}" : $"{{\"type\": \"rollout\", \"analysis\": \"{analysis}\"}}";
+        var metadata = analysis is null
+            ? $"{{\"token\": \"{ServerHarness.Token}\"}}"
+            : $"{{\"token\": \"{ServerHarness.Token}\", \"analysis\": \"{analysis}\"}}";
         var payload = $$"""{"name": "{{name}}", "namespace": "{{ns}}", "phase": "Progressing", "checksum": "{{checksum}}", "metadata": {{metadata}}}""";
-        var response = await h.Http.PostAsync($"api/v1/flagger/{hook}", ServerHarness.Json(payload));
+        var response = await h.Anonymous.PostAsync($"api/v1/flagger/{hook}", ServerHarness.Json(payload));
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 

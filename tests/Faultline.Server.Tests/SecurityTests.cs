@@ -40,6 +40,20 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task Flagger_WithoutHeader_NeedsMetadataToken()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        const string Payload = """{"name": "podinfo", "namespace": "test", "phase": "Progressing", "checksum": "1", "metadata": METADATA}""";
+        var none = await h.Anonymous.PostAsync("api/v1/flagger/rollout", ServerHarness.Json(Payload.Replace("METADATA", "{}", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        var wrong = await h.Anonymous.PostAsync("api/v1/flagger/rollout", ServerHarness.Json(Payload.Replace("METADATA", "{\"token\": \"nope-nope\"}", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        var right = await h.Anonymous.PostAsync("api/v1/flagger/rollout", ServerHarness.Json(Payload.Replace("METADATA", $"{{\"token\": \"{ServerHarness.Token}\"}}", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.NotFound, right.StatusCode); // authenticated; no such analysis
+        Assert.DoesNotContain(h.Logs.Lines, l => l.Contains("nope-nope", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Tokens_SeveralFiles_AllAccepted_AndARewrittenFileRotates()
     {
         var folder = Directory.CreateTempSubdirectory("faultline-tokens-").FullName;

@@ -3,6 +3,7 @@ using Faultline.Core.Judge;
 using Faultline.Integrations.Storage;
 using Faultline.Server.Analyses;
 using Faultline.Server.Kayenta;
+using Faultline.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -199,6 +200,17 @@ internal static partial class Endpoints
         {
             await Responses.Error(c, 400, "not a Flagger webhook payload: expected {\"name\", \"namespace\", \"phase\", \"checksum\", \"metadata\"}");
             return;
+        }
+        if (c.Items.ContainsKey(BearerAuthentication.FlaggerMetadataToken))
+        {
+            var presented = root.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object
+                && md.TryGetProperty("token", out var tk) && tk.ValueKind == JsonValueKind.String ? tk.GetString() : null;
+            if (presented is null || !c.RequestServices.GetRequiredService<TokenSet>().Accepts(presented))
+            {
+                var reason = presented is null ? "no Authorization header and no metadata.token" : "metadata.token is not one of the configured tokens";
+                await BearerAuthentication.Refuse(c, c.RequestServices.GetRequiredService<ServerTelemetry>(), Logger(c), reason, presented is null);
+                return;
+            }
         }
         string? analysis = null;
         if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object

@@ -11,6 +11,9 @@ namespace Faultline.Server.Security;
 /// </summary>
 internal sealed partial class BearerAuthentication(RequestDelegate next, TokenSet tokens, ServerTelemetry telemetry, ILogger<BearerAuthentication> log)
 {
+    /// <summary>Set on a Flagger webhook that came without an Authorization header: its payload must carry metadata.token.</summary>
+    public const string FlaggerMetadataToken = "faultline.flagger-metadata-token";
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal))
@@ -19,6 +22,13 @@ internal sealed partial class BearerAuthentication(RequestDelegate next, TokenSe
             return;
         }
         var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0 && context.Request.Path.StartsWithSegments("/api/v1/flagger", StringComparison.Ordinal))
+        {
+            // Flagger cannot send headers on webhooks; the endpoint checks metadata.token in the payload instead.
+            context.Items[FlaggerMetadataToken] = true;
+            await next(context);
+            return;
+        }
         string? reason = null;
         if (header.Length == 0)
         {
@@ -37,10 +47,16 @@ internal sealed partial class BearerAuthentication(RequestDelegate next, TokenSe
             await next(context);
             return;
         }
-        telemetry.AuthFailure(header.Length == 0 ? "missing" : "wrong");
+        await Refuse(context, telemetry, log, reason, header.Length == 0);
+    }
+
+    /// <summary>Refuses a request (401) and logs why, without anything that was presented.</summary>
+    public static async Task Refuse(HttpContext context, ServerTelemetry telemetry, ILogger log, string reason, bool missing)
+    {
+        telemetry.AuthFailure(missing ? "missing" : "wrong");
         LogRefused(log, context.Request.Method, context.Request.Path.Value ?? "", context.Connection.RemoteIpAddress?.ToString() ?? "unknown", reason);
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"faultline\"";
-        await Responses.Error(context, StatusCodes.Status401Unauthorized, $"unauthorized: {reason}; send Authorization: Bearer TOKEN with a token from the server's --token-file");
+        await Responses.Error(context, StatusCodes.Status401Unauthorized, $"unauthorized: {reason}; send Authorization: Bearer TOKEN with a token from the server's --token-file (Flagger webhooks: metadata.token)");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused {Method} {Path} from {Client}: {Reason}")]
