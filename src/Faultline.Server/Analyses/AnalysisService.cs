@@ -92,14 +92,14 @@ internal sealed partial class AnalysisService(IEventStore store, IAnalysisEngine
     /// Takes a look and returns the verdict. With a <paramref name="checksum"/> (Flagger's canary revision)
     /// different from the one the analysis is judging, a new generation starts first.
     /// </summary>
-    public async Task<LookOutcome> LookAsync(string name, string? checksum, CancellationToken cancel)
+    public async Task<LookOutcome> LookAsync(string name, string? checksum, CancellationToken cancel, bool explain = true)
     {
         if (NameProblem(name) is { } problem)
         {
             throw new AnalysisRequestException(400, problem);
         }
         var started = Stopwatch.GetTimestamp();
-        var outcome = await store.WithStreamLockAsync(Stream(name), ct => LookLockedAsync(name, checksum, ct), cancel);
+        var outcome = await store.WithStreamLockAsync(Stream(name), ct => LookLockedAsync(name, checksum, explain, ct), cancel);
         if (outcome.Looked)
         {
             telemetry.Look(Stopwatch.GetElapsedTime(started), outcome.Result.Verdict);
@@ -108,7 +108,7 @@ internal sealed partial class AnalysisService(IEventStore store, IAnalysisEngine
         return outcome;
     }
 
-    private async Task<LookOutcome> LookLockedAsync(string name, string? checksum, CancellationToken cancel)
+    private async Task<LookOutcome> LookLockedAsync(string name, string? checksum, bool explain, CancellationToken cancel)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -135,13 +135,13 @@ internal sealed partial class AnalysisService(IEventStore store, IAnalysisEngine
                 var from = state.WindowStart;
                 if (to - from < MinLookSpan)
                 {
-                    return new LookOutcome(state, state.Result(), false, null, null);
+                    return new LookOutcome(state, state.Result(explain), false, null, null);
                 }
                 var look = await plan.Source.ReadAsync(from, to, cancel);
                 var record = new LookRecord(from, to, look.Baseline, look.Canary, look.Missing);
                 await store.AppendAsync(Stream(name), state.Version, [new NewEvent(AnalysisState.Look, LookRecords.Write(record))], cancel);
                 state = await RefreshAsync(name, cancel);
-                return new LookOutcome(state, state.Result(), true, from, to);
+                return new LookOutcome(state, state.Result(explain), true, from, to);
             }
             catch (StreamConflictException e) when (attempt < MaxAttempts)
             {

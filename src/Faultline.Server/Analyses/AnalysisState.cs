@@ -102,5 +102,22 @@ internal sealed class AnalysisState(string name, IAnalysisEngine engine)
         DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     /// <summary>The verdict now: the judge's, turned to hold (never promote) when the last look could not read everything.</summary>
-    public JudgeResult Result() => Judge!.Result(explain: true).Holding(LastMissing);
+    /// <remarks>Without <paramref name="explain"/> (Argo and Flagger only need the verdict) intervals and sentences are skipped, which is most of a look's CPU.</remarks>
+    public JudgeResult Result(bool explain = true)
+    {
+        var result = Judge!.Result(explain).Holding(LastMissing);
+        return explain || result.Summary.Length > 0 ? result : result with { Summary = Brief(result) };
+    }
+
+    private static string Brief(JudgeResult r)
+    {
+        var after = $"after {r.Samples.Baseline:N0} baseline and {r.Samples.Canary:N0} canary requests ({r.Looks} look{(r.Looks == 1 ? "" : "s")})";
+        return r.Verdict switch
+        {
+            Verdict.Rollback => $"rollback: {r.Regression} regression in {string.Join(", ", r.Metrics.Where(m => m.Verdict == Verdict.Rollback).Select(m => m.Name))} {after}",
+            Verdict.Promote => $"promote: every metric within tolerance {after}",
+            Verdict.Hold => $"hold: {string.Join("; ", r.Missing)} {after}",
+            _ => $"continue: not decided {after}",
+        };
+    }
 }

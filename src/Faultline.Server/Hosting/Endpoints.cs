@@ -153,7 +153,7 @@ internal static partial class Endpoints
     /// <summary>Argo Rollouts' web provider: always 200 with the verdict, so that the template's conditions decide.</summary>
     private static async Task Argo(HttpContext c, string name, AnalysisService analyses)
     {
-        var outcome = await analyses.LookAsync(name, null, c.RequestAborted);
+        var outcome = await analyses.LookAsync(name, null, c.RequestAborted, explain: false);
         await Responses.Json(c, 200, w => Brief(w, name, outcome));
     }
 
@@ -222,7 +222,7 @@ internal static partial class Endpoints
         var checksum = root.TryGetProperty("checksum", out var cs) && cs.ValueKind == JsonValueKind.String && cs.GetString()!.Length > 0 ? cs.GetString() : null;
         await Guard(c, async () =>
         {
-            var outcome = await analyses.LookAsync(analysis, checksum, c.RequestAborted);
+            var outcome = await analyses.LookAsync(analysis, checksum, c.RequestAborted, explain: false);
             var verdict = outcome.Result.Verdict;
             // A new revision's first call only starts its analysis: there is no interval to judge yet, and a
             // halt would spend one of Flagger's failed checks on nothing.
