@@ -20,6 +20,7 @@ namespace Faultline.Cli
                 ConfigCommand.Create(io),
                 UpgradeCommand.Create(io),
                 CanaryCommand.Create(io),
+                RouterCommand.Create(io),
                 EnvCommand.Create(io),
                 ServeCommand.Create(io),
             };

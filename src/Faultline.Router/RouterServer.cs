@@ -194,27 +194,27 @@ public sealed class RouterServer : IAsyncDisposable
     {
         var forwarder = _proxy.Services.GetRequiredService<IHttpForwarder>();
         var config = new ForwarderRequestConfig { ActivityTimeout = _options.UpstreamTimeout };
-        _proxy.MapGet(RouterDefaults.MetricsPath, (HttpContext ctx) => Results.Text(PrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
-        _proxy.Map("/{**path}", async (HttpContext ctx) =>
+        var stableTransformer = new VersionTransformer(_options.OverrideHeader, "stable");
+        var canaryTransformer = new VersionTransformer(_options.OverrideHeader, "canary");
+        // One terminal handler rather than endpoint routing: the proxy's hot path is this function.
+        _proxy.Run(async ctx =>
         {
-            var start = Stopwatch.GetTimestamp();
-            var (version, setCookie) = Split.Choose(
-                name => ctx.Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null,
-                name => ctx.Request.Cookies.TryGetValue(name, out var v) ? v : null);
-            var upstreams = version == TrafficVersion.Canary ? _options.Canary : _options.Stable;
-            var next = version == TrafficVersion.Canary ? Interlocked.Increment(ref _canaryNext) : Interlocked.Increment(ref _stableNext);
-            var destination = upstreams[(int)(next % upstreams.Count)];
-            var label = version == TrafficVersion.Canary ? "canary" : "stable";
-            ctx.Response.OnStarting(() =>
+            if (ctx.Request.Path.Equals(RouterDefaults.MetricsPath, StringComparison.Ordinal) && HttpMethods.IsGet(ctx.Request.Method))
             {
-                ctx.Response.Headers[_options.OverrideHeader] = label;
-                if (setCookie is not null)
-                {
-                    ctx.Response.Cookies.Append(RouterDefaults.StickyCookie, setCookie, new CookieOptions { HttpOnly = true, Path = "/", SameSite = SameSiteMode.Lax });
-                }
-                return Task.CompletedTask;
-            });
-            var error = await forwarder.SendAsync(ctx, destination.AbsoluteUri, _client, config, HttpTransformer.Default);
+                ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await ctx.Response.WriteAsync(PrometheusText());
+                return;
+            }
+            var start = Stopwatch.GetTimestamp();
+            var (version, setCookie) = Split.Choose(ctx.Request.Headers, ctx.Request.Cookies);
+            var canary = version == TrafficVersion.Canary;
+            var upstreams = canary ? _options.Canary : _options.Stable;
+            var destination = upstreams.Count == 1 ? upstreams[0] : upstreams[(int)((canary ? Interlocked.Increment(ref _canaryNext) : Interlocked.Increment(ref _stableNext)) % upstreams.Count)];
+            if (setCookie is not null)
+            {
+                ctx.Response.Cookies.Append(RouterDefaults.StickyCookie, setCookie, new CookieOptions { HttpOnly = true, Path = "/", SameSite = SameSiteMode.Lax });
+            }
+            var error = await forwarder.SendAsync(ctx, destination.AbsoluteUri, _client, config, canary ? canaryTransformer : stableTransformer);
             var failure = error switch
             {
                 ForwarderError.None => UpstreamFailure.None,
@@ -228,9 +228,24 @@ public sealed class RouterServer : IAsyncDisposable
             {
                 return; // the client went away: says nothing about the version
             }
+            if (f != UpstreamFailure.None && !ctx.Response.HasStarted)
+            {
+                ctx.Response.Headers[_options.OverrideHeader] = canary ? "canary" : "stable";
+            }
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            (version == TrafficVersion.Canary ? Canary : Stable).Record(ctx.Response.StatusCode, elapsed, f);
+            (canary ? Canary : Stable).Record(ctx.Response.StatusCode, elapsed, f);
         });
+    }
+
+    /// <summary>Copies the request and response as YARP does, and names the version that answered in a response header.</summary>
+    private sealed class VersionTransformer(string header, string version) : HttpTransformer
+    {
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+            httpContext.Response.Headers[header] = version;
+            return result;
+        }
     }
 
     private void MapAdmin(WebApplication admin)

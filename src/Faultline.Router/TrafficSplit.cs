@@ -30,13 +30,17 @@ public sealed class TrafficSplit(StickySpec sticky, string overrideHeader)
     /// The version for a request, and the sticky cookie to set (null when none is needed).
     /// <paramref name="header"/> reads a request header, <paramref name="cookie"/> a cookie.
     /// </summary>
-    public (TrafficVersion Version, string? SetCookie) Choose(Func<string, string?> header, Func<string, string?> cookie)
+    public (TrafficVersion Version, string? SetCookie) Choose(Microsoft.AspNetCore.Http.IHeaderDictionary headers, Microsoft.AspNetCore.Http.IRequestCookieCollection cookies) =>
+        Choose(name => headers.TryGetValue(name, out var v) ? v.ToString() : null, name => cookies.TryGetValue(name, out var v) ? v : null, headers.ContainsKey(overrideHeader) || (sticky.Kind == "header" && headers.ContainsKey(sticky.Header!)));
+
+    /// <summary>The same, from functions that read a header and a cookie.</summary>
+    public (TrafficVersion Version, string? SetCookie) Choose(Func<string, string?> header, Func<string, string?> cookie, bool readHeaders = true)
     {
-        switch (header(overrideHeader)?.Trim().ToLowerInvariant())
+        switch (readHeaders ? header(overrideHeader)?.Trim() : null)
         {
-            case "canary":
+            case { } v when v.Equals("canary", StringComparison.OrdinalIgnoreCase):
                 return (TrafficVersion.Canary, null);
-            case "stable":
+            case { } v when v.Equals("stable", StringComparison.OrdinalIgnoreCase):
                 return (TrafficVersion.Stable, null);
         }
         int bucket;
@@ -54,7 +58,7 @@ public sealed class TrafficSplit(StickySpec sticky, string overrideHeader)
                     setCookie = bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
                 break;
-            case "header" when header(sticky.Header!) is { Length: > 0 } value:
+            case "header" when readHeaders && header(sticky.Header!) is { Length: > 0 } value:
                 bucket = (int)(Fnv1a(value) % Buckets);
                 break;
             default:

@@ -20,10 +20,13 @@ public static class HttpHistogramHistory
 
     public sealed record Arm(string Version, int[] Shape, int PerInterval, int ErrorsPerInterval, IReadOnlyDictionary<string, string>? Labels = null);
 
-    public static void Add(OpenMetricsWriter writer, DateTimeOffset start, DateTimeOffset end, params Arm[] arms)
+    public static void Add(OpenMetricsWriter writer, DateTimeOffset start, DateTimeOffset end, params Arm[] arms) => Add(writer, start, end, 15, arms);
+
+    /// <summary>The same with a sample every <paramref name="stepSeconds"/> (perInterval requests per step).</summary>
+    public static void Add(OpenMetricsWriter writer, DateTimeOffset start, DateTimeOffset end, double stepSeconds, params Arm[] arms)
     {
         const string family = "http_server_request_duration_seconds";
-        var steps = (int)((end - start).TotalSeconds / 15);
+        var steps = (int)((end - start).TotalSeconds / stepSeconds);
         foreach (var arm in arms)
         {
             foreach (var (status, share) in new[] { ("200", arm.PerInterval - arm.ErrorsPerInterval), ("500", arm.ErrorsPerInterval) })
@@ -31,7 +34,7 @@ public static class HttpHistogramHistory
                 var labels = new Dictionary<string, string>(arm.Labels ?? new Dictionary<string, string>()) { ["version"] = arm.Version, ["http_response_status_code"] = status };
                 for (var i = 0; i <= steps; i++)
                 {
-                    var t = start.ToUnixTimeSeconds() + (i * 15);
+                    var t = (start.ToUnixTimeMilliseconds() / 1000.0) + (i * stepSeconds);
                     long total = (long)share * i;
                     for (var b = 0; b < Bounds.Length; b++)
                     {

@@ -13,7 +13,7 @@ internal static class CanaryCommand
 
     public static Command Create(ConsoleIo io)
     {
-        var canary = new Command("canary", "Judge canary rollouts.") { Judge(io) };
+        var canary = new Command("canary", "Judge canary rollouts and run them through the embedded router.") { Judge(io), CanaryRunCommand.Run(io), CanaryRunCommand.Status(io), CanaryDemoCommand.Create(io) };
         return canary;
     }
 

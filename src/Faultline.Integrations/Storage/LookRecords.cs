@@ -51,7 +51,22 @@ public static class LookRecords
             return null;
         }
         var json = new JsonObject { ["requests"] = arm.Requests, ["errors"] = arm.Errors };
-        if (arm.Latency is { } h)
+        if (arm.Latency is { } fine && fine.UpperBounds.SequenceEqual(LatencyBuckets.Fine))
+        {
+            // The router's fine buckets: name the bounds and keep only the buckets with requests, as index: count.
+            var buckets = new JsonObject();
+            long previous = 0;
+            for (var i = 0; i < fine.CumulativeCounts.Count; i++)
+            {
+                if (fine.CumulativeCounts[i] != previous)
+                {
+                    buckets[i.ToString(CultureInfo.InvariantCulture)] = fine.CumulativeCounts[i] - previous;
+                    previous = fine.CumulativeCounts[i];
+                }
+            }
+            json["latency"] = new JsonObject { ["bounds"] = "fine", ["buckets"] = buckets };
+        }
+        else if (arm.Latency is { } h)
         {
             json["latency"] = new JsonObject
             {
@@ -78,7 +93,20 @@ public static class LookRecords
             return null;
         }
         LatencyHistogram? latency = null;
-        if (arm["latency"] is JsonObject h)
+        if (arm["latency"] is JsonObject fine && fine["bounds"] is JsonValue named && named.TryGetValue<string>(out var name) && name == "fine")
+        {
+            var counts = new long[LatencyBuckets.Fine.Count];
+            foreach (var (index, count) in fine["buckets"]!.AsObject())
+            {
+                counts[int.Parse(index, CultureInfo.InvariantCulture)] = count!.GetValue<long>();
+            }
+            for (var i = 1; i < counts.Length; i++)
+            {
+                counts[i] += counts[i - 1];
+            }
+            latency = new LatencyHistogram(LatencyBuckets.Fine, counts);
+        }
+        else if (arm["latency"] is JsonObject h)
         {
             var bounds = h["bounds"]!.AsArray().Select(b => b is JsonValue v && v.TryGetValue<string>(out var s) && s == "+Inf" ? double.PositiveInfinity : b!.GetValue<double>()).ToList();
             var counts = h["counts"]!.AsArray().Select(c => c!.GetValue<long>()).ToList();

@@ -28,3 +28,23 @@ public sealed class LookRecordsTests
         Assert.Equal(look.Missing, back.Missing);
     }
 }
+
+public sealed class FineLookRecordsTests
+{
+    [Fact]
+    public void FineHistogram_IsStoredSparsely_AndReadBackWhole()
+    {
+        var counts = new long[LatencyBuckets.Fine.Count];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = i < 100 ? 0 : i < 120 ? (i - 99) * 3 : 60;
+        }
+        var histogram = new LatencyHistogram(LatencyBuckets.Fine, counts);
+        var look = new LookRecord(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(5), new IntervalAggregate(60, 0, histogram), new IntervalAggregate(60, 0, histogram), []);
+        var text = LookRecords.Write(look);
+        Assert.True(text.Length < 1000, $"{text.Length} characters");
+        var back = LookRecords.Read(text);
+        Assert.Equal(counts, back.Baseline!.Latency!.CumulativeCounts);
+        Assert.Equal(LatencyBuckets.Fine, back.Canary!.Latency!.UpperBounds);
+    }
+}
