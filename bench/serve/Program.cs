@@ -18,7 +18,7 @@ var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-5
 var begin = end.AddHours(-6);
 var writer = new OpenMetricsWriter();
 HttpHistogramHistory.Add(writer, begin, end,
-    new("stable", HttpHistogramHistory.Healthy, 1000, 5, new Dictionary<string, string> { ["app"] = "bench" }),
+    new HttpHistogramHistory.Arm("stable", HttpHistogramHistory.Healthy, 1000, 5, new Dictionary<string, string> { ["app"] = "bench" }),
     new("canary", HttpHistogramHistory.Healthy, 1000, 5, new Dictionary<string, string> { ["app"] = "bench" }));
 Console.Error.WriteLine("starting Prometheus (6 h of history) and PostgreSQL ...");
 using var prometheus = await PrometheusServer.StartAsync(writer.ToString());

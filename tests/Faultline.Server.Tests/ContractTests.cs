@@ -22,7 +22,7 @@ public sealed class HttpHistory : IAsyncLifetime
         var writer = new OpenMetricsWriter();
         Dictionary<string, string> App(string name) => new() { ["app"] = name };
         HttpHistogramHistory.Add(writer, Begin, End,
-            new("stable", HttpHistogramHistory.Healthy, 1000, 5, App("healthy")),
+            new HttpHistogramHistory.Arm("stable", HttpHistogramHistory.Healthy, 1000, 5, App("healthy")),
             new("canary", HttpHistogramHistory.Healthy, 1000, 5, App("healthy")),
             new("stable", HttpHistogramHistory.Healthy, 300, 1, App("slow")),
             new("canary", HttpHistogramHistory.Slow, 300, 1, App("slow")),
