@@ -70,7 +70,7 @@ public sealed class FaultlineServer : IAsyncDisposable
         {
             k.Listen(endpoint);
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            k.Limits.MaxRequestBodySize = options.MaxBodyBytes * Responses.DrainFactor;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
         builder.Logging.ClearProviders();

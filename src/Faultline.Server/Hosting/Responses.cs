@@ -7,6 +7,9 @@ namespace Faultline.Server.Hosting;
 /// <summary>JSON answers: every body is one object, errors are <c>{"error": "...", "status": N}</c>.</summary>
 internal static class Responses
 {
+    /// <summary>Kestrel's hard cap on a body, as a multiple of the limit the API enforces.</summary>
+    public const long DrainFactor = 4;
+
     private static readonly JsonWriterOptions Options = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Task Json(HttpContext context, int status, Action<Utf8JsonWriter> write)
@@ -29,16 +32,16 @@ internal static class Responses
         w.WriteEndObject();
     });
 
-    /// <summary>Reads the body as one JSON document within the size limit; null after an error answer was written.</summary>
+    /// <summary>
+    /// Reads the body as one JSON document within the size limit; null after an error answer was written. An
+    /// oversized body is read to its end (up to Kestrel's hard cap, <see cref="DrainFactor"/> times the limit)
+    /// before the 413 goes out, so the client reads the answer instead of a reset connection.
+    /// </summary>
     public static async Task<JsonDocument?> ReadJson(HttpContext context, long limit)
     {
         var request = context.Request;
-        if (request.ContentLength is { } length && length > limit)
-        {
-            await Error(context, StatusCodes.Status413PayloadTooLarge, $"the body is {length} bytes; the limit is {limit}");
-            return null;
-        }
         byte[] body;
+        var tooLarge = request.ContentLength is { } declared && declared > limit;
         try
         {
             using var buffer = new MemoryStream();
@@ -46,18 +49,29 @@ internal static class Responses
             int read;
             while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > limit)
+                if (tooLarge || buffer.Length + read > limit)
                 {
-                    await Error(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than the limit of {limit} bytes");
-                    return null;
+                    tooLarge = true;
+                    continue;
                 }
                 buffer.Write(chunk, 0, read);
             }
             body = buffer.ToArray();
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            tooLarge = true;
+            body = [];
+        }
         catch (BadHttpRequestException e)
         {
-            await Error(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? $"the body is larger than the limit of {limit} bytes" : e.Message);
+            await Error(context, e.StatusCode, e.Message);
+            return null;
+        }
+        if (tooLarge)
+        {
+            context.Response.Headers.Connection = "close";
+            await Error(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than the limit of {limit} bytes");
             return null;
         }
         if (body.Length == 0)
