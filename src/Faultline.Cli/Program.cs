@@ -25,6 +25,7 @@ namespace Faultline.Cli
                 ResourcesCommand.Create(io),
                 RunCommand.Create(io),
                 ImagesCommand.Create(io),
+                ServeCommand.Create(io),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)

@@ -31,6 +31,7 @@ public sealed class PostgresEventStore : IEventStore
 
     private readonly NpgsqlDataSource _source;
     private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _lockSlots;
 
     public PostgresEventStore(string connectionString, TimeProvider? clock = null)
     {
@@ -46,6 +47,9 @@ public sealed class PostgresEventStore : IEventStore
         Description = $"postgres://{(string.IsNullOrEmpty(builder.Username) ? "" : builder.Username + "@")}{builder.Host}:{builder.Port}/{builder.Database}";
         _source = NpgsqlDataSource.Create(builder);
         _clock = clock ?? TimeProvider.System;
+        // A lock holder keeps one connection and its work needs another: with every pooled connection held by a
+        // lock, the work would wait for the pool forever. At most half the pool holds locks.
+        _lockSlots = new SemaphoreSlim(Math.Max(1, builder.MaxPoolSize / 2));
     }
 
     public string Description { get; }
@@ -187,6 +191,19 @@ public sealed class PostgresEventStore : IEventStore
 
     public async Task<T> WithStreamLockAsync<T>(string stream, Func<CancellationToken, Task<T>> work, CancellationToken cancel = default)
     {
+        await _lockSlots.WaitAsync(cancel);
+        try
+        {
+            return await LockedAsync(stream, work, cancel);
+        }
+        finally
+        {
+            _lockSlots.Release();
+        }
+    }
+
+    private async Task<T> LockedAsync<T>(string stream, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    {
         await using var connection = await OpenAsync(cancel);
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended($1, 0));", connection))
         {
@@ -231,5 +248,9 @@ public sealed class PostgresEventStore : IEventStore
         await command.ExecuteNonQueryAsync(cancel);
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        _lockSlots.Dispose();
+    }
 }

@@ -18,7 +18,7 @@ public sealed class CanaryHistory : IAsyncLifetime
         var start = End.AddHours(-1);
         Dictionary<string, string> App(string name) => new() { ["app"] = name };
         HttpHistogramHistory.Add(writer, start, End,
-            new("stable", HttpHistogramHistory.Healthy, 1000, 5, App("healthy")),
+            new HttpHistogramHistory.Arm("stable", HttpHistogramHistory.Healthy, 1000, 5, App("healthy")),
             new("canary", HttpHistogramHistory.Healthy, 1000, 5, App("healthy")),
             new("stable", HttpHistogramHistory.Healthy, 200, 1, App("slow")),
             new("canary", HttpHistogramHistory.Slow, 200, 1, App("slow")),

@@ -80,6 +80,22 @@ public sealed class PostgresEventStoreTests(PostgresFixture postgres) : EventSto
     }
 
     [Fact]
+    public async Task StreamLock_MoreHoldersThanPooledConnections_NoDeadlock()
+    {
+        var location = postgres.Server.CreateDatabase("pool") + ";Maximum Pool Size=4;Timeout=5";
+        await using var store = Open(location);
+        await store.MigrateAsync();
+        var tasks = Enumerable.Range(0, 20).Select(i => store.WithStreamLockAsync($"analysis/{i % 7}", async cancel =>
+        {
+            var events = await store.ReadAsync($"analysis/{i % 7}", 0, cancel);
+            return await store.AppendAsync($"analysis/{i % 7}", events.Count, [new NewEvent("look", "{}")], cancel);
+        }));
+        var versions = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(20, versions.Length);
+        Assert.Equal(20, (await store.ListStreamsAsync("analysis/")).Sum(s => s.Version));
+    }
+
+    [Fact]
     public async Task Ping_ServerUnreachable_IsFalse()
     {
         await using var store = EventStores.Open($"postgres:Host=127.0.0.1;Port={LocalService.FreePort()};Username=postgres;Password=secret;Timeout=2");
