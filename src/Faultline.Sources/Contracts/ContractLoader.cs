@@ -1,5 +1,6 @@
 using Faultline.Core.Contracts;
 using Faultline.Core.Documents;
+using Faultline.Sources.AsyncApi;
 using Faultline.Sources.OpenApi;
 using Faultline.Sources.Yaml;
 
@@ -46,6 +47,39 @@ public static class ContractLoader
             return spec;
         }
 
+        ApiSpec? AsyncSpec(string path, SourceLocation declaredAt)
+        {
+            var key = "asyncapi:" + path;
+            if (!specCache.TryGetValue(key, out var spec))
+            {
+                var exists = readFile is not null ? readFile(path) is not null : File.Exists(path);
+                if (!exists)
+                {
+                    diagnostics.Add(new(DiagnosticLevel.Error, declaredAt, $"AsyncAPI document {path} does not exist"));
+                    spec = null;
+                }
+                else
+                {
+                    spec = AsyncApiReader.Read(path, diagnostics, readFile);
+                }
+                specCache[key] = spec;
+            }
+            return spec;
+        }
+
+        // A service with an HTTP and a messaging interface has one interface holding both kinds of operations.
+        void AddInterface(ServiceInterface added)
+        {
+            var index = interfaces.FindIndex(i => i.Service == added.Service && i.Namespace == added.Namespace);
+            if (index < 0)
+            {
+                interfaces.Add(added);
+                return;
+            }
+            var existing = interfaces[index];
+            interfaces[index] = existing with { Spec = existing.Spec with { Operations = [.. existing.Spec.Operations, .. added.Spec.Operations] } };
+        }
+
         foreach (var m in manifests)
         {
             if (AssumptionDocuments.IsAssumptions(m))
@@ -58,17 +92,26 @@ public static class ContractLoader
                 expectations.AddRange(AssumptionDocuments.Expectations(m));
                 if (a.OpenApi is { } openapi && Spec(Relative(m.Location.File, openapi), m.Location) is { } spec)
                 {
-                    interfaces.Add(new ServiceInterface(a.Service, a.Namespace ?? m.Namespace, spec, "Assumptions", m.Location));
+                    AddInterface(new ServiceInterface(a.Service, a.Namespace ?? m.Namespace, spec, "Assumptions", m.Location));
+                }
+                if (a.AsyncApi is { } asyncapi && AsyncSpec(Relative(m.Location.File, asyncapi), m.Location) is { } messages)
+                {
+                    AddInterface(new ServiceInterface(a.Service, a.Namespace ?? m.Namespace, messages, "Assumptions", m.Location));
                 }
             }
-            else if (m.Annotations.TryGetValue(OpenApiAnnotation, out var annotated) && m.Kind is not ("ConfigMap" or "Secret"))
+            else if (m.Kind is not ("ConfigMap" or "Secret"))
             {
-                if (Spec(Relative(m.Location.File, annotated), m.Location) is { } spec)
+                if (m.Annotations.TryGetValue(OpenApiAnnotation, out var annotated) && Spec(Relative(m.Location.File, annotated), m.Location) is { } spec)
                 {
-                    interfaces.Add(new ServiceInterface(m.Name, m.Namespace, spec, m.Kind, m.Location));
+                    AddInterface(new ServiceInterface(m.Name, m.Namespace, spec, m.Kind, m.Location));
+                }
+                if (m.Annotations.TryGetValue(AsyncApiAnnotation, out var asyncAnnotated) && AsyncSpec(Relative(m.Location.File, asyncAnnotated), m.Location) is { } messages)
+                {
+                    AddInterface(new ServiceInterface(m.Name, m.Namespace, messages, m.Kind, m.Location));
                 }
             }
         }
+        TopicConsumers(interfaces, assumptions, expectations);
         ReadBackstage(manifests, interfaces, expectations, diagnostics, readFile, Spec);
         foreach (var (file, root) in others)
         {
@@ -121,6 +164,32 @@ public static class ContractLoader
                 {
                     expectations.Add(new ConsumerExpectation(c.Name, name, null, null, null, [], [], ExpectationOrigin.Backstage, c.Location));
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Who reads what a service sends: a faultline.yaml `consumes: - topic: T`, or an AsyncAPI receive on the
+    /// same channel. Such a consumer reads the messages of that topic without saying which fields, so a change to
+    /// them is reported at medium severity with the consumer named, and a topic no longer sent at high.
+    /// </summary>
+    private static void TopicConsumers(List<ServiceInterface> interfaces, List<ServiceAssumptions> assumptions, List<ConsumerExpectation> expectations)
+    {
+        var readers = new List<(string Service, string Topic, SourceLocation Location)>();
+        foreach (var a in assumptions)
+        {
+            readers.AddRange(a.Topics.Where(t => !t.Produces).Select(t => (a.Service, t.Topic.TrimStart('/'), t.Location)));
+        }
+        foreach (var i in interfaces)
+        {
+            readers.AddRange(i.Spec.Operations.Where(o => o.Method == AsyncApiReader.Receive).Select(o => (i.Service, o.Path.TrimStart('/'), o.Location)));
+        }
+        foreach (var producer in interfaces)
+        {
+            var topics = producer.Spec.Operations.Where(o => o.Method == AsyncApiReader.Send).Select(o => o.Path.TrimStart('/')).ToHashSet(StringComparer.Ordinal);
+            foreach (var (service, topic, location) in readers.Where(r => r.Service != producer.Service && topics.Contains(r.Topic)).Distinct())
+            {
+                expectations.Add(new ConsumerExpectation(service, producer.Service, producer.Namespace, AsyncApiReader.Send, "/" + topic, [], [], ExpectationOrigin.Assumptions, location));
             }
         }
     }

@@ -86,6 +86,12 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
             ChangeDirection.Request when c.FieldPath.Length > 0 => calling.Where(e => e.SendsField(c.FieldPath)).ToList(),
             _ => calling,
         };
+        // Readers of a topic (SEND) or senders to one (RECEIVE) rarely list fields: they handle the whole message.
+        var whole = calling.Where(e => e.Method is "SEND" or "RECEIVE" && e.Reads.Count == 0 && e.Sends.Count == 0).Select(e => e.Consumer).Distinct().ToList();
+        if (relying.Count == 0 && whole.Count > 0)
+        {
+            return (Severity.Medium, [], $"{string.Join(", ", whole)} handle{(whole.Count == 1 ? "s" : "")} these messages without saying which fields");
+        }
         if (relying.Count > 0)
         {
             return (Severity.High, relying, $"{string.Join(", ", relying.Select(r => r.Consumer).Distinct())} rel{(relying.Select(r => r.Consumer).Distinct().Count() == 1 ? "ies" : "y")} on it");
