@@ -25,8 +25,7 @@ public sealed class AsyncApiChangeTests
           - topic: smartylighting.streetlights.1.0.action.{streetlightId}.turn.on
         """;
 
-    [Fact]
-    public void Check_Base_MessageChangeOnATopicWithAConsumer_IsReportedWithTheConsumer()
+    private static string System(Func<string, string> change)
     {
         var root = Directory.CreateTempSubdirectory("faultline-asyncapi-").FullName;
         foreach (var side in new[] { "base", "head" })
@@ -34,8 +33,27 @@ public sealed class AsyncApiChangeTests
             Directory.CreateDirectory(Path.Combine(root, side));
             File.WriteAllText(Path.Combine(root, side, "system.yaml"), Manifests);
             var text = File.ReadAllText(Streetlights);
-            File.WriteAllText(Path.Combine(root, side, "streetlights.yml"), side == "base" ? text : text.Replace("            - off\n", "            - off\n            - blink\n", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(root, side, "streetlights.yml"), side == "base" ? text : change(text));
         }
+        return root;
+    }
+
+    [Fact]
+    public void Check_Base_ChannelNoLongerSent_IsHighForItsReader()
+    {
+        var root = System(text => text.Replace("subscribe:\n      operationId: turnOn", "publish:\n      operationId: turnOn", StringComparison.Ordinal));
+        var (_, stdout, _) = Repo.Run(["check", Path.Combine(root, "head"), "--base", Path.Combine(root, "base"), "--format", "json"]);
+        var removed = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray()
+            .Single(f => f.GetProperty("ruleId").GetString() == "contract.operation-removed");
+        Assert.Equal("high", removed.GetProperty("severity").GetString());
+        Assert.Contains("dashboard", removed.GetProperty("message").GetString());
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public void Check_Base_MessageChangeOnATopicWithAConsumer_IsReportedWithTheConsumer()
+    {
+        var root = System(text => text.Replace("            - off\n", "            - off\n            - blink\n", StringComparison.Ordinal));
         var (exit, stdout, stderr) = Repo.Run(["check", Path.Combine(root, "head"), "--base", Path.Combine(root, "base"), "--format", "json", "--fail-on", "medium"]);
         Assert.True(exit == 1, stderr + stdout);
         var findings = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray()

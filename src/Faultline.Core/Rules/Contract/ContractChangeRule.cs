@@ -32,7 +32,7 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
             {
                 continue;
             }
-            var (severity, relying, why) = Judge(context.Model.Contracts, head, c);
+            var (severity, relying, why) = Judge(WithFormerReaders(change, context.Model.Contracts, c), head, c);
             var service = context.Model.FindService(head.Namespace, head.Service);
             var location = c.HeadLocation ?? c.BaseLocation ?? head.DeclaredAt;
             var finding = service is not null
@@ -53,6 +53,27 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
                 };
             yield return finding with { Location = location, Consumers = relying.Select(r => r.Consumer).Distinct().ToList() };
         }
+    }
+
+    /// <summary>
+    /// A channel the producer no longer sends leaves no link to its readers in the head model (readers are
+    /// found through what the producer sends), so for a removed operation the base model's readers of a topic
+    /// count when they still read it in the head.
+    /// </summary>
+    private static ContractSet WithFormerReaders(ChangeContext change, ContractSet contracts, ContractChange c)
+    {
+        if (c.RuleId != SpecDiff.RuleIds.OperationRemoved || !c.Operation.StartsWith("SEND ", StringComparison.Ordinal))
+        {
+            return contracts;
+        }
+        var reading = change.Head.Contracts.Assumptions
+            .SelectMany(a => a.Topics.Where(t => !t.Produces).Select(t => (a.Service, "/" + t.Topic.TrimStart('/'))))
+            .Concat(change.Head.Contracts.Interfaces.SelectMany(i => i.Spec.Operations.Where(o => o.Method == "RECEIVE").Select(o => (i.Service, o.Path))))
+            .ToHashSet();
+        var former = change.Base.Contracts.Expectations
+            .Where(e => e.Method == "SEND" && e.Path is not null && reading.Contains((e.Consumer, e.Path)) && !contracts.Expectations.Contains(e))
+            .ToList();
+        return former.Count == 0 ? contracts : contracts with { Expectations = [.. contracts.Expectations, .. former] };
     }
 
     private static string Message(ServiceInterface head, ContractChange c, string why) =>
