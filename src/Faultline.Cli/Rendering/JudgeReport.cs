@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Faultline.Core.Judge;
 
 namespace Faultline.Cli.Rendering;
@@ -55,115 +54,13 @@ internal static class JudgeReport
         return sb.ToString();
     }
 
-    public static string Json(JudgeResult result, JudgeSettings settings)
-    {
-        return JsonText.Document(w =>
-        {
-            w.WriteString("verdict", Name(result.Verdict));
-            if (result.Regression is { } regression)
-            {
-                w.WriteString("regression", regression);
-            }
-            else
-            {
-                w.WriteNull("regression");
-            }
-            w.WriteString("summary", result.Summary);
-            w.WriteStartObject("decidedAfter");
-            w.WriteNumber("baseline", result.Samples.Baseline);
-            w.WriteNumber("canary", result.Samples.Canary);
-            w.WriteEndObject();
-            w.WriteNumber("looks", result.Looks);
-            WriteNullable(w, "samplesNeeded", result.SamplesNeeded);
-            w.WriteStartArray("missing");
-            foreach (var m in result.Missing)
-            {
-                w.WriteStringValue(m);
-            }
-            w.WriteEndArray();
-            w.WriteNumber("alpha", settings.Alpha);
-            w.WriteNumber("minSamples", settings.MinSamples);
-            w.WriteStartObject("scoreboards");
-            foreach (var board in new[] { result.Infrastructure, result.Quality })
-            {
-                w.WriteStartObject(board.Scoreboard.ToString().ToLowerInvariant());
-                if (board.Verdict is { } v)
-                {
-                    w.WriteString("verdict", Name(v));
-                }
-                else
-                {
-                    w.WriteNull("verdict");
-                }
-                w.WriteStartArray("metrics");
-                foreach (var name in board.Metrics)
-                {
-                    w.WriteStringValue(name);
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-            w.WriteStartArray("metrics");
-            foreach (var m in result.Metrics)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", m.Name);
-                w.WriteString("scoreboard", m.Scoreboard.ToString().ToLowerInvariant());
-                w.WriteString("verdict", Name(m.Verdict));
-                w.WriteString("measure", m.Measure);
-                WriteNullable(w, "effect", m.Effect);
-                WriteNullable(w, "limit", m.Limit);
-                w.WriteStartObject("interval");
-                WriteNullable(w, "lower", m.Interval.Lower);
-                WriteNullable(w, "upper", m.Interval.Upper);
-                w.WriteEndObject();
-                w.WriteStartObject("evidence");
-                WriteNullable(w, "rollback", m.Evidence.Rollback);
-                WriteNullable(w, "rollbackThreshold", m.Evidence.RollbackThreshold);
-                WriteNullable(w, "promote", m.Evidence.Promote);
-                WriteNullable(w, "promoteThreshold", m.Evidence.PromoteThreshold);
-                w.WriteEndObject();
-                w.WriteStartObject("samples");
-                w.WriteNumber("baseline", m.Samples.Baseline);
-                w.WriteNumber("canary", m.Samples.Canary);
-                w.WriteEndObject();
-                WriteNullable(w, "samplesNeeded", m.SamplesNeeded);
-                w.WriteString("reason", m.Reason);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        });
-    }
+    /// <summary>The same document the server answers with (written by <see cref="Faultline.Server.Analyses.JudgeJson"/>), under the CLI's header.</summary>
+    public static string Json(JudgeResult result, JudgeSettings settings) =>
+        JsonText.Document(w => Faultline.Server.Analyses.JudgeJson.WriteFields(w, result, settings));
 
     private static string Percent(double p) => (p * 100).ToString("0.##", Invariant) + "%";
 
     public static string Name(Verdict? verdict) => verdict?.ToString().ToLowerInvariant() ?? "none";
-
-    /// <summary>Numbers rounded to 6 significant digits, so output does not depend on the last bits of a float.</summary>
-    private static void WriteNullable(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            w.WriteNumber(name, double.Parse(v.ToString("G6", Invariant), Invariant));
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static void WriteNullable(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
 
     private static Func<double, string> Formatter(string metric, JudgeSettings settings) =>
         settings.Metrics.FirstOrDefault(m => m.Name == metric) switch

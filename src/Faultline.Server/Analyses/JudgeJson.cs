@@ -9,7 +9,7 @@ namespace Faultline.Server.Analyses;
 /// summary, decidedAfter, looks, samplesNeeded, missing, alpha, minSamples, scoreboards, metrics[]), so one
 /// reader understands both.
 /// </summary>
-internal static class JudgeJson
+public static class JudgeJson
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
