@@ -128,7 +128,7 @@ public static class CanarySpecReader
         }
         var baseline = Arm(prom["baseline"], "baseline", "version=\"stable\"", preset, context);
         var canary = Arm(prom["canary"], "canary", "version=\"canary\"", preset, context);
-        var lag = context.Duration(prom["lag"], "metrics.prometheus.lag");
+        var lag = context.Duration(prom["lag"], "metrics.prometheus.lag", allowZero: true);
         if (diagnostics.Count(d => d.Level == DiagnosticLevel.Error) > before || url is null || baseline is null || canary is null)
         {
             return null;
@@ -329,13 +329,13 @@ public static class CanarySpecReader
             }
         }
 
-        public TimeSpan? Duration(Node? node, string what)
+        public TimeSpan? Duration(Node? node, string what, bool allowZero = false)
         {
             if (node is not ScalarNode { IsNull: false } s)
             {
                 return null;
             }
-            if (AssumptionDocuments.ParseDuration(s.Value) is { } d && d > TimeSpan.Zero)
+            if (AssumptionDocuments.ParseDuration(s.Value) is { } d && (d > TimeSpan.Zero || (allowZero && d == TimeSpan.Zero)))
             {
                 return d;
             }

@@ -93,6 +93,15 @@ public sealed class CanarySpecReaderTests
     }
 
     [Fact]
+    public void ReadMetrics_LagZero_IsAllowed()
+    {
+        var diagnostics = new List<InputDiagnostic>();
+        var node = Faultline.Sources.Yaml.YamlDocumentReader.Read("prometheus: {url: 'http://127.0.0.1:9090', lag: 0s}", "body.json", diagnostics)[0].Root;
+        Assert.Equal(TimeSpan.Zero, CanarySpecReader.ReadMetrics(node, "body.json", diagnostics)!.Prometheus!.Lag);
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
     public void ReadMetrics_OwnQueryWithoutRange_IsAnError()
     {
         var diagnostics = new List<InputDiagnostic>();
