@@ -115,9 +115,19 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
                     var arms = await source.ReadAsync(lookStart, to, cancel);
                     look = new Looked(now, _state.Step, lookStart, to, arms.Baseline.Aggregate, arms.Canary.Aggregate, arms.Missing);
                 }
-                lookStart = look.To;
                 await Append(look, cancel);
-                var result = judge.Look(look.BaselineBatch, look.CanaryBatch).Holding(look.Missing);
+                JudgeResult result;
+                if (look.Missing.Count == 0)
+                {
+                    lookStart = look.To;
+                    result = judge.Look(look.BaselineBatch, look.CanaryBatch);
+                }
+                else
+                {
+                    // Part of the window could not be read: the judge does not see it, and the next look reads
+                    // the same window again, so an outage of the metric source loses no data.
+                    result = judge.Result().Holding(look.Missing);
+                }
                 holds = result.Verdict == Verdict.Hold ? holds + 1 : 0;
                 var elapsed = now - (_state.StepStartedAt ?? now);
                 reporter.Looked(spec, _state, result, elapsed);

@@ -30,7 +30,7 @@ public sealed record RolloutState
 
     public int Events { get; init; }
 
-    /// <summary>The end of the last look of any step, where the next look starts.</summary>
+    /// <summary>The end of the last complete look of any step, where the next look starts.</summary>
     public DateTimeOffset? LastLookEnd { get; init; }
 
     public static RolloutState Replay(IEnumerable<RolloutEvent> events)
@@ -54,7 +54,10 @@ public sealed record RolloutState
                     {
                         looks.Add(l);
                     }
-                    state = state with { LastLookEnd = l.To };
+                    if (l.Missing.Count == 0)
+                    {
+                        state = state with { LastLookEnd = l.To };
+                    }
                     break;
                 case Decided d:
                     state = state with { LastDecision = d };
@@ -102,7 +105,8 @@ public static class RolloutPolicy
         var holds = 0;
         foreach (var look in state.Looks)
         {
-            var result = judge.Look(look.BaselineBatch, look.CanaryBatch, explain: false).Holding(look.Missing);
+            // A look with missing data was stored for the record; its window was read again by the next look.
+            var result = look.Missing.Count == 0 ? judge.Look(look.BaselineBatch, look.CanaryBatch, explain: false) : judge.Result(explain: false).Holding(look.Missing);
             holds = result.Verdict == Verdict.Hold ? holds + 1 : 0;
         }
         return (judge, holds);
