@@ -65,6 +65,7 @@ public sealed record RouterOptions
 /// </summary>
 public sealed class RouterServer : IAsyncDisposable
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly RouterOptions _options;
     private readonly WebApplication _proxy;
     private readonly WebApplication? _admin;
@@ -147,6 +148,9 @@ public sealed class RouterServer : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // An upstream that refuses or times out is counted per version (and answered 502/504); a stack trace per
+        // failed request would flood the terminal exactly when someone is watching it.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Error);
         builder.Services.AddHttpForwarder();
         var endpoint = Endpoint(listen);
         builder.WebHost.UseKestrel(k =>
@@ -250,7 +254,7 @@ public sealed class RouterServer : IAsyncDisposable
 
     private void MapAdmin(WebApplication admin)
     {
-        admin.MapGet("/weights", () => Results.Text(Weights().ToJsonString(), "application/json"));
+        admin.MapGet("/weights", () => Results.Text(Weights().ToJsonString(Json), "application/json"));
         admin.MapPut("/weights", async (HttpContext ctx) =>
         {
             if (WeightsLocked)
@@ -281,9 +285,9 @@ public sealed class RouterServer : IAsyncDisposable
                 return Problem(400, "give {\"canary\": N} with N from 0 to 100 (and, if you give stable, stable + canary = 100)");
             }
             Split.CanaryWeight = canary.Value;
-            return Results.Text(Weights().ToJsonString(), "application/json");
+            return Results.Text(Weights().ToJsonString(Json), "application/json");
         });
-        admin.MapGet("/status", () => Results.Text(Status().ToJsonString(), "application/json"));
+        admin.MapGet("/status", () => Results.Text(Status().ToJsonString(Json), "application/json"));
         admin.MapGet("/metrics", () => Results.Text(PrometheusText(), "text/plain; version=0.0.4; charset=utf-8"));
     }
 
@@ -291,7 +295,7 @@ public sealed class RouterServer : IAsyncDisposable
         node is JsonValue v && v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null;
 
     private static IResult Problem(int status, string message) =>
-        Results.Text(new JsonObject { ["error"] = message }.ToJsonString(), "application/json", statusCode: status);
+        Results.Text(new JsonObject { ["error"] = message }.ToJsonString(Json), "application/json", statusCode: status);
 
     public JsonObject Weights() => new() { ["stable"] = 100 - Split.CanaryWeight, ["canary"] = Split.CanaryWeight };
 
