@@ -16,24 +16,11 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Faultline.Router;
 
-/// <summary>Everything the router needs to start.</summary>
+/// <summary>Everything the router needs to start: the router block of a rollout file, and the state to start in.</summary>
 public sealed record RouterOptions
 {
-    /// <summary>HOST:PORT to serve traffic on; port 0 takes a free one (see <see cref="RouterServer.ListenUrl"/>).</summary>
-    public required string Listen { get; init; }
-
-    public required IReadOnlyList<Uri> Stable { get; init; }
-
-    public required IReadOnlyList<Uri> Canary { get; init; }
-
-    /// <summary>HOST:PORT of the admin API; null for none.</summary>
-    public string? Admin { get; init; }
-
-    public StickySpec Sticky { get; init; } = StickySpec.None;
-
-    public string OverrideHeader { get; init; } = RouterDefaults.OverrideHeader;
-
-    public TimeSpan UpstreamTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Listen address (port 0 takes a free one, see <see cref="RouterServer.ListenUrl"/>), upstreams, admin, sticky, override header, timeout.</summary>
+    public required RouterSpec Spec { get; init; }
 
     public int CanaryWeight { get; init; }
 
@@ -42,20 +29,6 @@ public sealed record RouterOptions
 
     /// <summary>Whether PUT /weights may change the split (not while a rollout drives it).</summary>
     public bool AdminSetsWeights { get; init; } = true;
-
-    public static RouterOptions From(RouterSpec spec, int canaryWeight, StatusSet errors, bool adminSetsWeights) => new()
-    {
-        Listen = spec.Listen,
-        Stable = spec.Stable,
-        Canary = spec.Canary,
-        Admin = spec.Admin,
-        Sticky = spec.Sticky,
-        OverrideHeader = spec.OverrideHeader,
-        UpstreamTimeout = spec.UpstreamTimeout,
-        CanaryWeight = canaryWeight,
-        ErrorStatuses = errors,
-        AdminSetsWeights = adminSetsWeights,
-    };
 }
 
 /// <summary>
@@ -80,7 +53,7 @@ public sealed class RouterServer : IAsyncDisposable
         _proxy = proxy;
         _admin = admin;
         _client = client;
-        Split = new TrafficSplit(options.Sticky, options.OverrideHeader) { CanaryWeight = options.CanaryWeight };
+        Split = new TrafficSplit(options.Spec.Sticky, options.Spec.OverrideHeader) { CanaryWeight = options.CanaryWeight };
         Stable = new VersionMetrics(options.ErrorStatuses);
         Canary = new VersionMetrics(options.ErrorStatuses);
     }
@@ -101,7 +74,7 @@ public sealed class RouterServer : IAsyncDisposable
     /// <summary>Starts both listeners; a port in use or a bad address fails here with the address named.</summary>
     public static async Task<RouterServer> StartAsync(RouterOptions options, CancellationToken cancel = default)
     {
-        if (options.Stable.Count == 0 || options.Canary.Count == 0)
+        if (options.Spec.Stable.Count == 0 || options.Spec.Canary.Count == 0)
         {
             throw new ArgumentException("the router needs at least one stable and one canary upstream");
         }
@@ -115,8 +88,8 @@ public sealed class RouterServer : IAsyncDisposable
             EnableMultipleHttp2Connections = true,
             ActivityHeadersPropagator = null,
         });
-        var proxy = Build(options.Listen, unlimitedBodies: true);
-        WebApplication? admin = options.Admin is { } a ? Build(a, unlimitedBodies: false) : null;
+        var proxy = Build(options.Spec.Listen, unlimitedBodies: true);
+        WebApplication? admin = options.Spec.Admin is { } a ? Build(a, unlimitedBodies: false) : null;
         var router = new RouterServer(options, proxy, admin, client);
         router.MapProxy();
         if (admin is not null)
@@ -197,9 +170,9 @@ public sealed class RouterServer : IAsyncDisposable
     private void MapProxy()
     {
         var forwarder = _proxy.Services.GetRequiredService<IHttpForwarder>();
-        var config = new ForwarderRequestConfig { ActivityTimeout = _options.UpstreamTimeout };
-        var stableTransformer = new VersionTransformer(_options.OverrideHeader, "stable");
-        var canaryTransformer = new VersionTransformer(_options.OverrideHeader, "canary");
+        var config = new ForwarderRequestConfig { ActivityTimeout = _options.Spec.UpstreamTimeout };
+        var stableTransformer = new VersionTransformer(_options.Spec.OverrideHeader, "stable");
+        var canaryTransformer = new VersionTransformer(_options.Spec.OverrideHeader, "canary");
         // One terminal handler rather than endpoint routing: the proxy's hot path is this function.
         _proxy.Run(async ctx =>
         {
@@ -210,9 +183,13 @@ public sealed class RouterServer : IAsyncDisposable
                 return;
             }
             var start = Stopwatch.GetTimestamp();
-            var (version, setCookie) = Split.Choose(ctx.Request.Headers, ctx.Request.Cookies);
+            var headers = ctx.Request.Headers;
+            var (version, setCookie) = Split.Choose(
+                headers.TryGetValue(Split.OverrideHeader, out var forced) ? forced.ToString() : null,
+                Split.Sticky.Header is { } h && headers.TryGetValue(h, out var key) ? key.ToString() : null,
+                Split.Sticky.Kind == "cookie" && ctx.Request.Cookies.TryGetValue(RouterDefaults.StickyCookie, out var cookie) ? cookie : null);
             var canary = version == TrafficVersion.Canary;
-            var upstreams = canary ? _options.Canary : _options.Stable;
+            var upstreams = canary ? _options.Spec.Canary : _options.Spec.Stable;
             var destination = upstreams.Count == 1 ? upstreams[0] : upstreams[(int)((canary ? Interlocked.Increment(ref _canaryNext) : Interlocked.Increment(ref _stableNext)) % upstreams.Count)];
             if (setCookie is not null)
             {
@@ -234,7 +211,7 @@ public sealed class RouterServer : IAsyncDisposable
             }
             if (f != UpstreamFailure.None && !ctx.Response.HasStarted)
             {
-                ctx.Response.Headers[_options.OverrideHeader] = canary ? "canary" : "stable";
+                ctx.Response.Headers[_options.Spec.OverrideHeader] = canary ? "canary" : "stable";
             }
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             (canary ? Canary : Stable).Record(ctx.Response.StatusCode, elapsed, f);
@@ -321,8 +298,8 @@ public sealed class RouterServer : IAsyncDisposable
             ["overrideHeader"] = Split.OverrideHeader,
             ["weightsLocked"] = WeightsLocked,
             ["startedAt"] = _started.ToString("O", CultureInfo.InvariantCulture),
-            ["stable"] = Version(_options.Stable, Stable),
-            ["canary"] = Version(_options.Canary, Canary),
+            ["stable"] = Version(_options.Spec.Stable, Stable),
+            ["canary"] = Version(_options.Spec.Canary, Canary),
         };
     }
 

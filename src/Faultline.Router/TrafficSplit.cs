@@ -27,16 +27,12 @@ public sealed class TrafficSplit(StickySpec sticky, string overrideHeader)
     }
 
     /// <summary>
-    /// The version for a request, and the sticky cookie to set (null when none is needed).
-    /// <paramref name="header"/> reads a request header, <paramref name="cookie"/> a cookie.
+    /// The version for a request, and the sticky cookie to set (null when none is needed), from the request's
+    /// override header, its sticky header value and its sticky cookie (each null when absent or not in use).
     /// </summary>
-    public (TrafficVersion Version, string? SetCookie) Choose(Microsoft.AspNetCore.Http.IHeaderDictionary headers, Microsoft.AspNetCore.Http.IRequestCookieCollection cookies) =>
-        Choose(name => headers.TryGetValue(name, out var v) ? v.ToString() : null, name => cookies.TryGetValue(name, out var v) ? v : null, headers.ContainsKey(overrideHeader) || (sticky.Kind == "header" && headers.ContainsKey(sticky.Header!)));
-
-    /// <summary>The same, from functions that read a header and a cookie.</summary>
-    public (TrafficVersion Version, string? SetCookie) Choose(Func<string, string?> header, Func<string, string?> cookie, bool readHeaders = true)
+    public (TrafficVersion Version, string? SetCookie) Choose(string? forced, string? stickyKey, string? stickyCookie)
     {
-        switch (readHeaders ? header(overrideHeader)?.Trim() : null)
+        switch (forced?.Trim())
         {
             case { } v when v.Equals("canary", StringComparison.OrdinalIgnoreCase):
                 return (TrafficVersion.Canary, null);
@@ -48,7 +44,7 @@ public sealed class TrafficSplit(StickySpec sticky, string overrideHeader)
         switch (sticky.Kind)
         {
             case "cookie":
-                if (cookie(RouterDefaults.StickyCookie) is { } text && int.TryParse(text, out var b) && b is >= 0 and < Buckets)
+                if (int.TryParse(stickyCookie, out var b) && b is >= 0 and < Buckets)
                 {
                     bucket = b;
                 }
@@ -58,8 +54,8 @@ public sealed class TrafficSplit(StickySpec sticky, string overrideHeader)
                     setCookie = bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
                 break;
-            case "header" when readHeaders && header(sticky.Header!) is { Length: > 0 } value:
-                bucket = (int)(Fnv1a(value) % Buckets);
+            case "header" when stickyKey is { Length: > 0 }:
+                bucket = (int)(Fnv1a(stickyKey) % Buckets);
                 break;
             default:
                 bucket = Random.Shared.Next(Buckets);

@@ -13,9 +13,7 @@ public sealed class LiveScrapeTests
         await using var canary = await Upstream.StartAsync("canary");
         await using var router = await RouterServer.StartAsync(new RouterOptions
         {
-            Listen = "127.0.0.1:0",
-            Stable = [stable.Url],
-            Canary = [canary.Url],
+            Spec = new RouterSpec { Listen = "127.0.0.1:0", Stable = [stable.Url], Canary = [canary.Url] },
             CanaryWeight = 30,
         });
         using var prometheus = await PrometheusServer.StartAsync(scrapeTargets: [$"127.0.0.1:{router.ListenUrl.Port}"], metricsPath: RouterDefaults.MetricsPath);

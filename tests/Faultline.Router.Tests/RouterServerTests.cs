@@ -31,13 +31,16 @@ public sealed class RouterServerTests : IAsyncLifetime
     {
         var router = await RouterServer.StartAsync(new RouterOptions
         {
-            Listen = "127.0.0.1:0",
-            Admin = admin ? "127.0.0.1:0" : null,
-            Stable = [_stable.Url],
-            Canary = [canary ?? _canary.Url],
-            Sticky = sticky ?? StickySpec.None,
+            Spec = new RouterSpec
+            {
+                Listen = "127.0.0.1:0",
+                Admin = admin ? "127.0.0.1:0" : null,
+                Stable = [_stable.Url],
+                Canary = [canary ?? _canary.Url],
+                Sticky = sticky ?? StickySpec.None,
+                UpstreamTimeout = timeout ?? TimeSpan.FromSeconds(30),
+            },
             CanaryWeight = weight,
-            UpstreamTimeout = timeout ?? TimeSpan.FromSeconds(30),
             AdminSetsWeights = adminSetsWeights,
         });
         _routers.Add(router);
@@ -287,9 +290,7 @@ public sealed class RouterServerTests : IAsyncLifetime
         var router = await Router(0, admin: false);
         var e = await Assert.ThrowsAsync<RouterException>(() => RouterServer.StartAsync(new RouterOptions
         {
-            Listen = $"127.0.0.1:{router.ListenUrl.Port}",
-            Stable = [_stable.Url],
-            Canary = [_canary.Url],
+            Spec = new RouterSpec { Listen = $"127.0.0.1:{router.ListenUrl.Port}", Stable = [_stable.Url], Canary = [_canary.Url] },
         }));
         Assert.Contains(router.ListenUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
     }

@@ -107,7 +107,7 @@ internal sealed class LiveRolloutReporter(TextWriter output, TimeProvider clock)
         {
             var effect = m.Effect is { } e ? PlainRolloutReporter.Effect(m, e) : "-";
             var limit = PlainRolloutReporter.Effect(m, m.Limit);
-            block.Append(CultureInfo.InvariantCulture, $"  {m.Name,-16} {effect,9} (limit {limit,8})  rollback e {Short(m.Evidence.Rollback),8}  promote e {Short(m.Evidence.Promote),8}  {JudgeReport.Name(m.Verdict)}\n");
+            block.Append(CultureInfo.InvariantCulture, $"  {m.Name,-16} {effect,9} (limit {limit,8})  rollback e {JudgeReport.Short(m.Evidence.Rollback),8}  promote e {JudgeReport.Short(m.Evidence.Promote),8}  {JudgeReport.Name(m.Verdict)}\n");
         }
         block.Append(CultureInfo.InvariantCulture, $"  verdict   {JudgeReport.Name(result.Verdict)}: {result.Summary}\n");
         if (_drawn > 0)
@@ -119,8 +119,6 @@ internal sealed class LiveRolloutReporter(TextWriter output, TimeProvider clock)
         output.Flush();
         _drawn = text.Count(c => c == '\n');
     }
-
-    private static string Short(double v) => v >= 1e6 ? v.ToString("0.#e+0", CultureInfo.InvariantCulture) : v.ToString("0.##", CultureInfo.InvariantCulture);
 
     public void Decided(RolloutState state, Decided decision)
     {

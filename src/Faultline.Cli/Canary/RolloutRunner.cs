@@ -23,7 +23,6 @@ internal enum RolloutOutcome
 internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRolloutReporter reporter, TimeProvider clock, HttpClient http)
 {
     private readonly string _stream = RolloutEventJson.Stream(spec.Name);
-    private readonly List<RolloutEvent> _events = [];
     private long _version;
     private RolloutState _state = new();
 
@@ -36,10 +35,9 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
     {
         foreach (var stored in await store.ReadAsync(_stream, 0, cancel))
         {
-            _events.Add(RolloutEventJson.Read(stored));
+            _state = _state.Apply(RolloutEventJson.Read(stored));
             _version = stored.Version;
         }
-        _state = RolloutState.Replay(_events);
         var digest = RolloutPolicy.Digest(spec);
         if (_state.Phase != RolloutPhase.NotStarted && _state.Digest is { } d && d != digest)
         {
@@ -55,7 +53,7 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
                 return RolloutOutcome.RolledBack;
         }
         var weight = _state.Phase is RolloutPhase.NotStarted or RolloutPhase.RollingBack ? 0 : _state.Weight;
-        await using var router = await RouterServer.StartAsync(RouterOptions.From(spec.Router, weight, ErrorStatuses(), adminSetsWeights: false), cancel);
+        await using var router = await RouterServer.StartAsync(new RouterOptions { Spec = spec.Router, CanaryWeight = weight, ErrorStatuses = ErrorStatuses(), AdminSetsWeights = false }, cancel);
         reporter.RouterStarted(router.ListenUrl, router.AdminUrl);
         var outcome = await DriveAsync(router, cancel);
         if (KeepRouting && !cancel.IsCancellationRequested)
@@ -116,18 +114,11 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
                     look = new Looked(now, _state.Step, lookStart, to, arms.Baseline.Aggregate, arms.Canary.Aggregate, arms.Missing);
                 }
                 await Append(look, cancel);
-                JudgeResult result;
                 if (look.Missing.Count == 0)
                 {
                     lookStart = look.To;
-                    result = judge.Look(look.BaselineBatch, look.CanaryBatch);
                 }
-                else
-                {
-                    // Part of the window could not be read: the judge does not see it, and the next look reads
-                    // the same window again, so an outage of the metric source loses no data.
-                    result = judge.Result().Holding(look.Missing);
-                }
+                var result = RolloutPolicy.Judge(judge, look);
                 holds = result.Verdict == Verdict.Hold ? holds + 1 : 0;
                 var elapsed = now - (_state.StepStartedAt ?? now);
                 reporter.Looked(spec, _state, result, elapsed);
@@ -201,8 +192,7 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
         {
             throw new RolloutConflictException($"another process is driving the rollout '{spec.Name}' in {store.Description}; only one faultline canary run may drive a rollout");
         }
-        _events.Add(e);
-        _state = RolloutState.Replay(_events);
+        _state = _state.Apply(e);
     }
 
     private StatusSet ErrorStatuses() =>

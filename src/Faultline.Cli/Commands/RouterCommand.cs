@@ -40,14 +40,17 @@ internal static class RouterCommand
             }
             var options = new RouterOptions
             {
-                Listen = parse.GetValue(listen)!,
-                Admin = parse.GetValue(admin),
-                Stable = Urls("--stable", parse.GetValue(stable)!),
-                Canary = Urls("--canary", parse.GetValue(canary)!),
+                Spec = new RouterSpec
+                {
+                    Listen = parse.GetValue(listen)!,
+                    Admin = parse.GetValue(admin),
+                    Stable = Urls("--stable", parse.GetValue(stable)!),
+                    Canary = Urls("--canary", parse.GetValue(canary)!),
+                    Sticky = stickySpec,
+                    OverrideHeader = parse.GetValue(overrideHeader)!,
+                    UpstreamTimeout = upstreamTimeout,
+                },
                 CanaryWeight = w,
-                Sticky = stickySpec,
-                OverrideHeader = parse.GetValue(overrideHeader)!,
-                UpstreamTimeout = upstreamTimeout,
             };
             using var interruption = CanaryRunCommand.Interrupts();
             return Task.Run(async () =>
@@ -64,7 +67,7 @@ internal static class RouterCommand
                 }
                 await using (router)
                 {
-                    io.Stderr.WriteLine($"faultline: routing {100 - w}% to {string.Join(", ", options.Stable)} and {w}% to {string.Join(", ", options.Canary)} on {router.ListenUrl}" +
+                    io.Stderr.WriteLine($"faultline: routing {100 - w}% to {string.Join(", ", options.Spec.Stable)} and {w}% to {string.Join(", ", options.Spec.Canary)} on {router.ListenUrl}" +
                         (router.AdminUrl is { } a ? $"; admin API on {a}" : "") + "; Ctrl+C stops");
                     try
                     {

@@ -70,7 +70,7 @@ internal static class JudgeReport
             _ => d => (d >= 0 ? "+" : "") + d.ToString("0.####", Invariant),
         };
 
-    private static string Short(double v) => v switch
+    internal static string Short(double v) => v switch
     {
         >= 1e6 => v.ToString("0.#e+0", Invariant),
         >= 100 => v.ToString("N0", Invariant),

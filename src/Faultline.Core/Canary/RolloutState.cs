@@ -33,53 +33,29 @@ public sealed record RolloutState
     /// <summary>The end of the last complete look of any step, where the next look starts.</summary>
     public DateTimeOffset? LastLookEnd { get; init; }
 
-    public static RolloutState Replay(IEnumerable<RolloutEvent> events)
+    public static RolloutState Replay(IEnumerable<RolloutEvent> events) => events.Aggregate(new RolloutState(), (state, e) => state.Apply(e));
+
+    /// <summary>The state after one more event.</summary>
+    public RolloutState Apply(RolloutEvent e)
     {
-        var state = new RolloutState();
-        var looks = new List<Looked>();
-        foreach (var e in events)
+        var state = this with { Events = Events + 1, UpdatedAt = e.At };
+        return e switch
         {
-            state = state with { Events = state.Events + 1, UpdatedAt = e.At };
-            switch (e)
+            RolloutStarted s => state with { Phase = RolloutPhase.Running, Digest = s.Digest, StartedAt = s.At },
+            StepStarted s => state with { Phase = RolloutPhase.Running, Step = s.Step, Weight = s.Weight, StepStartedAt = s.At, Reason = null, Looks = [] },
+            Looked l => state with
             {
-                case RolloutStarted s:
-                    state = state with { Phase = RolloutPhase.Running, Digest = s.Digest, StartedAt = s.At };
-                    break;
-                case StepStarted s:
-                    looks = [];
-                    state = state with { Phase = RolloutPhase.Running, Step = s.Step, Weight = s.Weight, StepStartedAt = s.At, Reason = null };
-                    break;
-                case Looked l:
-                    if (l.Step == state.Step)
-                    {
-                        looks.Add(l);
-                    }
-                    if (l.Missing.Count == 0)
-                    {
-                        state = state with { LastLookEnd = l.To };
-                    }
-                    break;
-                case Decided d:
-                    state = state with { LastDecision = d };
-                    break;
-                case RollbackStarted r:
-                    state = state with { Phase = RolloutPhase.RollingBack, Reason = r.Reason };
-                    break;
-                case RolledBack:
-                    state = state with { Phase = RolloutPhase.RolledBack, Weight = 0 };
-                    break;
-                case Paused p:
-                    state = state with { Phase = RolloutPhase.Paused, Reason = p.Reason };
-                    break;
-                case Resumed:
-                    state = state with { Phase = RolloutPhase.Running, Reason = null };
-                    break;
-                case Completed:
-                    state = state with { Phase = RolloutPhase.Completed, Weight = 100 };
-                    break;
-            }
-        }
-        return state with { Looks = looks };
+                Looks = l.Step == Step ? [.. Looks, l] : Looks,
+                LastLookEnd = l.Missing.Count == 0 ? l.To : LastLookEnd,
+            },
+            Decided d => state with { LastDecision = d },
+            RollbackStarted r => state with { Phase = RolloutPhase.RollingBack, Reason = r.Reason },
+            RolledBack => state with { Phase = RolloutPhase.RolledBack, Weight = 0 },
+            Paused p => state with { Phase = RolloutPhase.Paused, Reason = p.Reason },
+            Resumed => state with { Phase = RolloutPhase.Running, Reason = null },
+            Completed => state with { Phase = RolloutPhase.Completed, Weight = 100 },
+            _ => state,
+        };
     }
 
     public bool Finished => Phase is RolloutPhase.RolledBack or RolloutPhase.Completed;
@@ -105,12 +81,17 @@ public static class RolloutPolicy
         var holds = 0;
         foreach (var look in state.Looks)
         {
-            // A look with missing data was stored for the record; its window was read again by the next look.
-            var result = look.Missing.Count == 0 ? judge.Look(look.BaselineBatch, look.CanaryBatch, explain: false) : judge.Result(explain: false).Holding(look.Missing);
-            holds = result.Verdict == Verdict.Hold ? holds + 1 : 0;
+            holds = Judge(judge, look, explain: false).Verdict == Verdict.Hold ? holds + 1 : 0;
         }
         return (judge, holds);
     }
+
+    /// <summary>
+    /// Feeds a look to the step's judge. A look with missing data is kept for the record but not judged (its
+    /// window is read again by the next look): the verdict holds with the reasons.
+    /// </summary>
+    public static JudgeResult Judge(CanaryJudge judge, Looked look, bool explain = true) =>
+        look.Missing.Count == 0 ? judge.Look(look.BaselineBatch, look.CanaryBatch, explain) : judge.Result(explain).Holding(look.Missing);
 
     /// <summary>What to do after a look: null to keep looking.</summary>
     public static RolloutAction? Next(RolloutSpec spec, int step, JudgeResult result, int consecutiveHolds, TimeSpan stepElapsed)

@@ -78,24 +78,9 @@ internal sealed class RequestFarFromUsageRule : Rule
         {
             return null;
         }
-        var wanted = rec.Request!.Value;
         var evidence = $"requests.cpu: {request.Text}; recommended {rec.RequestText} ({rec.Basis}; {HistoryText(rec.History)})";
-        if (request.Value < wanted)
-        {
-            return context.ForWorkload(w, c.Resources.Node ?? c.Node,
-                $"container '{c.Name}' of {w} requests {request.Text} CPU, below the {rec.RequestText} its usage calls for: under contention it gets less CPU than it uses and is slowed or throttled",
-                $"the scheduler reserves the CPU that '{c.Name}' uses",
-                evidence);
-        }
-        if (request.Value > wanted * wasteRatio)
-        {
-            return context.ForWorkload(w, c.Resources.Node ?? c.Node,
-                $"container '{c.Name}' of {w} requests {request.Text} CPU, {Ratio(request.Value, wanted)}x the {rec.RequestText} its usage calls for: the rest is reserved and unused",
-                $"the CPU reserved for '{c.Name}' is used",
-                evidence,
-                Severity.Low);
-        }
-        return null;
+        return AgainstUsage(context, w, c, "CPU", request, rec, evidence, wasteRatio,
+            "under contention it gets less CPU than it uses and is slowed or throttled");
     }
 
     private static Finding? Memory(RuleContext context, Workload w, Container c, ResourceRecommendation rec, decimal wasteRatio)
@@ -106,8 +91,7 @@ internal sealed class RequestFarFromUsageRule : Rule
         {
             return null;
         }
-        var wanted = rec.Request!.Value;
-        var wantedLimit = rec.Limit ?? wanted;
+        var wantedLimit = rec.Limit ?? rec.Request!.Value;
         var evidence = $"requests.memory: {request.Text}, limits.memory: {limit?.Text ?? "none"}; recommended {rec.RequestText}"
             + (rec.LimitText is { } l ? $", limit {l}" : "") + $" ({rec.Basis}; {HistoryText(rec.History)}"
             + (rec.OomKills > 0 ? $"; {rec.OomKills} OOM kill(s) seen" : "") + ")";
@@ -118,18 +102,26 @@ internal sealed class RequestFarFromUsageRule : Rule
                 $"'{c.Name}' stays within its memory limit",
                 evidence);
         }
+        return AgainstUsage(context, w, c, "memory", request, rec, evidence, wasteRatio,
+            "the node is overcommitted and its pods are evicted or OOM-killed under memory pressure");
+    }
+
+    /// <summary>A request below the recommendation (medium, with <paramref name="belowEffect"/>), or more than the waste ratio above it (low).</summary>
+    private static Finding? AgainstUsage(RuleContext context, Workload w, Container c, string resource, Quantity request, ResourceRecommendation rec, string evidence, decimal wasteRatio, string belowEffect)
+    {
+        var wanted = rec.Request!.Value;
         if (request.Value < wanted)
         {
             return context.ForWorkload(w, c.Resources.Node ?? c.Node,
-                $"container '{c.Name}' of {w} requests {request.Text} memory, below the {rec.RequestText} its usage calls for: the node is overcommitted and its pods are evicted or OOM-killed under memory pressure",
-                $"the scheduler reserves the memory that '{c.Name}' uses",
+                $"container '{c.Name}' of {w} requests {request.Text} {resource}, below the {rec.RequestText} its usage calls for: {belowEffect}",
+                $"the scheduler reserves the {resource} that '{c.Name}' uses",
                 evidence);
         }
         if (request.Value > wanted * wasteRatio)
         {
             return context.ForWorkload(w, c.Resources.Node ?? c.Node,
-                $"container '{c.Name}' of {w} requests {request.Text} memory, {Ratio(request.Value, wanted)}x the {rec.RequestText} its usage calls for: the rest is reserved and unused",
-                $"the memory reserved for '{c.Name}' is used",
+                $"container '{c.Name}' of {w} requests {request.Text} {resource}, {Ratio(request.Value, wanted)}x the {rec.RequestText} its usage calls for: the rest is reserved and unused",
+                $"the {resource} reserved for '{c.Name}' is used",
                 evidence,
                 Severity.Low);
         }
