@@ -2,6 +2,7 @@ using System.CommandLine;
 using Faultline.Cli;
 using Faultline.Cli.Commands;
 
+ProxyThreading.Prefer(args);
 return Cli.Run(args, Console.In, Console.Out, Console.Error);
 
 namespace Faultline.Cli

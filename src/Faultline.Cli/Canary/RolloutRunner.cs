@@ -118,6 +118,9 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
                 {
                     lookStart = look.To;
                 }
+                // The router's commands complete socket reads on the socket event thread (see ProxyThreading);
+                // after a Prometheus or PostgreSQL read this code would be on it, so the judge moves off first.
+                await Task.Yield();
                 var result = RolloutPolicy.Judge(judge, look);
                 holds = result.Verdict == Verdict.Hold ? holds + 1 : 0;
                 var elapsed = now - (_state.StepStartedAt ?? now);
