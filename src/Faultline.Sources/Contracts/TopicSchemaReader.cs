@@ -33,7 +33,7 @@ internal static class TopicSchemaReader
             }
             if (files.Load(path) is not MapNode root)
             {
-                if (!diagnostics.Any(d => d.Location.File == path))
+                if (!diagnostics.Any(d => d.Location.File == path && d.Level == DiagnosticLevel.Error))
                 {
                     diagnostics.Add(new(DiagnosticLevel.Error, new SourceLocation(path, 1), $"not a JSON Schema: the top of the schema of topic {topic.Topic} is not an object"));
                 }
