@@ -67,4 +67,78 @@ public sealed class AsyncApiChangeTests
         Assert.Equal("info", turnOff.GetProperty("severity").GetString());
         Directory.Delete(root, recursive: true);
     }
+
+    private static string Folders(Func<string, IEnumerable<(string File, string Text)>> files)
+    {
+        var root = Directory.CreateTempSubdirectory("faultline-topics-").FullName;
+        foreach (var side in new[] { "base", "head" })
+        {
+            foreach (var (file, text) in files(side))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, side, file))!);
+                File.WriteAllText(Path.Combine(root, side, file), text);
+            }
+        }
+        return root;
+    }
+
+    private static List<JsonElement> Findings(string root, string rule)
+    {
+        var (_, stdout, stderr) = Repo.Run(["check", Path.Combine(root, "head"), "--base", Path.Combine(root, "base"), "--format", "json"]);
+        Directory.Delete(root, recursive: true);
+        Assert.True(stdout.Length > 0, stderr);
+        return JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("ruleId").GetString() == rule).ToList();
+    }
+
+    [Fact]
+    public void Check_Base_PartitionsChangedInAnAsyncApiKafkaBinding_IsReported()
+    {
+        var root = Folders(side => [
+            ("system.yaml", Manifests.Replace("streetlights.yml", "orders.yml", StringComparison.Ordinal)
+                .Replace("topic: smartylighting.streetlights.1.0.action.{streetlightId}.turn.on", "{ topic: orders, ordering: orderId }", StringComparison.Ordinal)),
+            ("orders.yml", $$"""
+                asyncapi: 3.0.0
+                info: {title: orders, version: '1'}
+                channels:
+                  orderEvents:
+                    address: order-events
+                    bindings: { kafka: { topic: orders, partitions: {{(side == "base" ? 6 : 8)}} } }
+                    messages:
+                      order:
+                        payload: { type: object, properties: { orderId: { type: string } } }
+                        bindings: { kafka: { key: { type: string, x-faultline-field: orderId } } }
+                operations:
+                  sendOrder: { action: send, channel: { $ref: '#/channels/orderEvents' } }
+                """),
+        ]);
+        var finding = Assert.Single(Findings(root, "ordering.partitions-changed"));
+        Assert.Equal("high", finding.GetProperty("severity").GetString());
+        Assert.Contains("topic orders goes from 6 to 8 partitions, while dashboard relies on per-orderId order", finding.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void Check_Base_FieldReadFromATopicSchemaRemoved_IsHigh()
+    {
+        var root = Folders(side => [
+            ("faultline.yaml", """
+                apiVersion: faultline.dev/v1alpha1
+                kind: Assumptions
+                service: orders
+                produces:
+                  - { topic: orders, key: id, schema: schemas/order.yaml }
+                ---
+                apiVersion: faultline.dev/v1alpha1
+                kind: Assumptions
+                service: billing
+                consumes:
+                  - { topic: orders, reads: [id, total] }
+                """),
+            ("schemas/order.yaml", side == "base"
+                ? "type: object\nproperties:\n  id: {type: string}\n  total: {type: number}\n"
+                : "type: object\nproperties:\n  id: {type: string}\n"),
+        ]);
+        var finding = Assert.Single(Findings(root, "contract.response-field-removed"));
+        Assert.Equal("high", finding.GetProperty("severity").GetString());
+        Assert.Equal("orders: message on topic orders: field 'total' was removed; billing relies on it", finding.GetProperty("message").GetString());
+    }
 }

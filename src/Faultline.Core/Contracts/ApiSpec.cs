@@ -36,6 +36,15 @@ public sealed record ApiOperation(
     /// <summary>"POST /v1/charges/{}": the method in upper case and the normalised path.</summary>
     public string Key => KeyOf(Method, Path);
 
+    /// <summary>Kafka facts about a message operation's topic and key (AsyncAPI bindings); null when none are stated.</summary>
+    public KafkaBinding? Kafka { get; init; }
+
+    /// <summary>True for the SEND and RECEIVE operations of a message spec, whose "path" is a topic.</summary>
+    public bool IsMessage => Method is "SEND" or "RECEIVE";
+
+    /// <summary>The topic (channel address) of a message operation: the path without its leading slash.</summary>
+    public static string TopicOf(string path) => path.TrimStart('/');
+
     public static string KeyOf(string method, string path) => $"{method.ToUpperInvariant()} {NormalizePath(path)}";
 
     /// <summary>Replaces every {name} with {} and drops a trailing slash.</summary>
@@ -71,7 +80,21 @@ public sealed record ApiParameter(string Name, string In, bool Required, ApiSche
 public sealed record ApiBody(bool Required, IReadOnlyDictionary<string, ApiSchema?> Content, SourceLocation Location);
 
 /// <summary>A response: status ("200", "4XX", "default") and media type to schema.</summary>
-public sealed record ApiResponse(string Status, IReadOnlyDictionary<string, ApiSchema?> Content, SourceLocation Location);
+public sealed record ApiResponse(string Status, IReadOnlyDictionary<string, ApiSchema?> Content, SourceLocation Location)
+{
+    /// <summary>The response headers the spec declares; names are compared without regard to case.</summary>
+    public IReadOnlyList<ApiHeader> Headers { get; init; } = [];
+}
+
+/// <summary>A response header and its schema.</summary>
+public sealed record ApiHeader(string Name, ApiSchema? Schema, SourceLocation Location);
+
+/// <summary>
+/// What an AsyncAPI document says about the Kafka topic of one operation: the real topic name (the channel
+/// binding's <c>topic</c>, else the address), its partition count, and the message key, as the payload field it
+/// is (<see cref="KeyField"/>, when the document says which) and as the key schema's canonical text.
+/// </summary>
+public sealed record KafkaBinding(string Topic, int? Partitions, SourceLocation? PartitionsAt, string? KeyField, string? KeySchema, SourceLocation? KeyAt);
 
 /// <summary>A JSON Schema as OpenAPI uses it, reduced to what breaks consumers.</summary>
 public sealed class ApiSchema

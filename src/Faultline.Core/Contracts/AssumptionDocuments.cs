@@ -32,7 +32,10 @@ public static class AssumptionDocuments
         {
             if (c.Str("topic") is { } topic)
             {
-                topics.Add(new TopicAssumption(topic, false, c.Str("ordering"), m.At(c)));
+                topics.Add(new TopicAssumption(topic, false, c.Str("ordering"), m.At(c))
+                {
+                    Reads = c.List("reads")?.Items.Select(i => i.Text ?? "").Where(r => r.Length > 0).ToList() ?? [],
+                });
                 continue;
             }
             if (c.Str("service") is not { } target)
@@ -54,7 +57,7 @@ public static class AssumptionDocuments
         {
             if (p.Str("topic") is { } topic)
             {
-                topics.Add(new TopicAssumption(topic, true, p.Str("key"), m.At(p)));
+                topics.Add(new TopicAssumption(topic, true, p.Str("key"), m.At(p)) { Schema = p.Str("schema") });
             }
         }
         return new ServiceAssumptions(name, ns ?? (m.Root.Map("metadata")?.Str("namespace") is { } mns ? mns : null), m.Location,

@@ -34,6 +34,10 @@ internal sealed class ChangeSink
         {
             return "the body";
         }
+        if (path.StartsWith("header:", StringComparison.Ordinal))
+        {
+            return $"header {path[7..]}";
+        }
         if (!path.StartsWith("param:", StringComparison.Ordinal))
         {
             return $"field '{path}'";

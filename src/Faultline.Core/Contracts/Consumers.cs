@@ -25,7 +25,13 @@ public sealed record ConsumerExpectation(
     ExpectationOrigin Origin,
     SourceLocation Location)
 {
-    public string Describe() => Method is null ? $"{Consumer} uses {Provider}'s API" : $"{Consumer} calls {Method} {Path} on {Provider}";
+    public string Describe() => Method switch
+    {
+        null => $"{Consumer} uses {Provider}'s API",
+        "SEND" => $"{Consumer} reads topic {ApiOperation.TopicOf(Path ?? "")} from {Provider}",
+        "RECEIVE" => $"{Consumer} sends on topic {ApiOperation.TopicOf(Path ?? "")} to {Provider}",
+        _ => $"{Consumer} calls {Method} {Path} on {Provider}",
+    };
 
     /// <summary>True when this expectation concerns the operation with the given method and path template.</summary>
     public bool Concerns(string method, string template, string basePath = "") =>
@@ -114,7 +120,29 @@ public sealed record CallAssumption(
     SourceLocation Location);
 
 /// <summary>A topic the service consumes (with the key it relies on for ordering) or produces (with its key).</summary>
-public sealed record TopicAssumption(string Topic, bool Produces, string? Key, SourceLocation Location);
+public sealed record TopicAssumption(string Topic, bool Produces, string? Key, SourceLocation Location)
+{
+    /// <summary>A consumer's fields it reads from each message (dotted paths), as `reads` on a topic says.</summary>
+    public IReadOnlyList<string> Reads { get; init; } = [];
+
+    /// <summary>A producer's JSON Schema file of the messages (as written, relative to the faultline.yaml).</summary>
+    public string? Schema { get; init; }
+
+    /// <summary>The canonical text of the producer's key schema, when an AsyncAPI binding states one.</summary>
+    public string? KeySchema { get; init; }
+
+    /// <summary>Where the statement comes from: "faultline.yaml" or "AsyncAPI".</summary>
+    public string Source { get; init; } = "faultline.yaml";
+
+    /// <summary>The key in words: the field, else the key schema, else nothing.</summary>
+    public string DescribeKey() => Key ?? (KeySchema is { } s ? $"the key schema {s}" : "nothing");
+
+    /// <summary>Same key: the fields when both name one, else the key schemas when both have one.</summary>
+    public bool SameKey(TopicAssumption other) =>
+        Key is not null && other.Key is not null ? Key == other.Key
+        : KeySchema is not null && other.KeySchema is not null ? KeySchema == other.KeySchema
+        : Key == other.Key;
+}
 
 /// <summary>A provider's HTTP interface attached to a service, and where the attachment was declared.</summary>
 public sealed record ServiceInterface(string Service, string Namespace, ApiSpec Spec, string DeclaredBy, SourceLocation DeclaredAt);

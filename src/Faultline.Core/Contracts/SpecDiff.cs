@@ -81,7 +81,13 @@ public static class SpecDiff
             sink.Operation = $"{b.Method.ToUpperInvariant()} {b.Path}";
             if (!headOperations.TryGetValue(b.Key, out var h))
             {
-                sink.Add(RuleIds.OperationRemoved, ChangeDirection.Operation, "", null, null, $"{sink.Operation} was removed", b.Location, null);
+                var removed = b.Method switch
+                {
+                    "SEND" => $"messages are no longer sent on topic {ApiOperation.TopicOf(b.Path)}",
+                    "RECEIVE" => $"messages on topic {ApiOperation.TopicOf(b.Path)} are no longer received",
+                    _ => $"{sink.Operation} was removed",
+                };
+                sink.Add(RuleIds.OperationRemoved, ChangeDirection.Operation, "", null, null, removed, b.Location, null);
                 continue;
             }
             Parameters(b, h, sink, schemas);
@@ -174,11 +180,14 @@ public static class SpecDiff
                 if (hb.Content.Count > 0)
                 {
                     sink.Add(RuleIds.MediaTypeRemoved, ChangeDirection.Request, "", null, mediaType,
-                        $"request body no longer accepts {mediaType} (accepts {string.Join(", ", hb.Content.Keys)})", bb.Location, hb.Location);
+                        b.IsMessage
+                            ? $"messages on topic {ApiOperation.TopicOf(b.Path)} are no longer accepted as {mediaType} (only {string.Join(", ", hb.Content.Keys)})"
+                            : $"request body no longer accepts {mediaType} (accepts {string.Join(", ", hb.Content.Keys)})", bb.Location, hb.Location);
                 }
                 continue;
             }
-            schemas.CompareRoot(schema, headMedia.Value, new Site(ChangeDirection.Request, null, mediaType, $"request body ({mediaType})"), "");
+            var label = b.IsMessage ? $"message on topic {ApiOperation.TopicOf(b.Path)}" : $"request body ({mediaType})";
+            schemas.CompareRoot(schema, headMedia.Value, new Site(ChangeDirection.Request, null, mediaType, label), "");
         }
     }
 
@@ -191,7 +200,8 @@ public static class SpecDiff
         }
         foreach (var br in b.Responses)
         {
-            var site = new Site(ChangeDirection.Response, br.Status, null, $"response {br.Status}");
+            var topic = b.IsMessage ? ApiOperation.TopicOf(b.Path) : null;
+            var site = new Site(ChangeDirection.Response, br.Status, null, topic is null ? $"response {br.Status}" : $"message on topic {topic}");
             if (!headByStatus.TryGetValue(br.Status, out var hr)
                 && !(br.Status.Length == 3 && char.IsAsciiDigit(br.Status[0]) && headByStatus.TryGetValue($"{br.Status[0]}XX", out hr)))
             {
@@ -207,13 +217,41 @@ public static class SpecDiff
                 if (FindMediaType(hr.Content, mediaType) is not { } headMedia)
                 {
                     sink.Add(RuleIds.MediaTypeRemoved, ChangeDirection.Response, "", br.Status, mediaType,
-                        hr.Content.Count == 0
+                        topic is not null
+                            ? $"messages on topic {topic} are no longer sent as {mediaType}" + (hr.Content.Count == 0 ? "" : $" (sent as {string.Join(", ", hr.Content.Keys)})")
+                            : hr.Content.Count == 0
                             ? $"response {br.Status} no longer has a body of type {mediaType}"
                             : $"response {br.Status} no longer returns {mediaType} (returns {string.Join(", ", hr.Content.Keys)})",
                         br.Location, hr.Location);
                     continue;
                 }
-                schemas.CompareRoot(schema, headMedia.Value, site with { MediaType = mediaType, Label = $"response {br.Status} ({mediaType})" }, "");
+                schemas.CompareRoot(schema, headMedia.Value, site with { MediaType = mediaType, Label = topic is null ? $"response {br.Status} ({mediaType})" : site.Label }, "");
+            }
+            Headers(br, hr, site, sink);
+        }
+    }
+
+    /// <summary>
+    /// A response header a client reads may not go away or change its type. Header names ignore case; the
+    /// field path is "header:NAME" with the base spec's spelling.
+    /// </summary>
+    private static void Headers(ApiResponse br, ApiResponse hr, Site site, ChangeSink sink)
+    {
+        foreach (var bh in br.Headers)
+        {
+            var path = "header:" + bh.Name;
+            var hh = hr.Headers.FirstOrDefault(h => string.Equals(h.Name, bh.Name, StringComparison.OrdinalIgnoreCase));
+            if (hh is null)
+            {
+                sink.Add(RuleIds.ResponseFieldRemoved, site, path, "was removed", bh.Location, hr.Location);
+                continue;
+            }
+            var before = bh.Schema?.Types ?? [];
+            var after = hh.Schema?.Types ?? [];
+            if (before.Count > 0 && after.Count > 0 && !before.Order(StringComparer.Ordinal).SequenceEqual(after.Order(StringComparer.Ordinal)))
+            {
+                sink.Add(RuleIds.ResponseFieldTypeChanged, site, path,
+                    $"changed type from {string.Join(" or ", before)} to {string.Join(" or ", after)}", bh.Location, hh.Location);
             }
         }
     }

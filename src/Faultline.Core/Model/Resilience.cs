@@ -51,8 +51,12 @@ public sealed record CallPolicy(
     public static string Format(TimeSpan t) => t.TotalSeconds >= 1 && t.Milliseconds == 0 ? $"{t.TotalSeconds:0.##}s" : $"{t.TotalMilliseconds:0}ms";
 }
 
-/// <summary>A Kafka topic as a KafkaTopic resource declares it.</summary>
-public sealed record TopicInfo(string Name, string Namespace, int? Partitions, SourceLocation Location);
+/// <summary>A Kafka topic as a KafkaTopic resource (or, failing one, an AsyncAPI channel binding) declares it.</summary>
+public sealed record TopicInfo(string Name, string Namespace, int? Partitions, SourceLocation Location)
+{
+    /// <summary>What declared it: "KafkaTopic" or "AsyncAPI binding".</summary>
+    public string Source { get; init; } = "KafkaTopic";
+}
 
 /// <summary>Reads mesh and broker resources: Istio VirtualService, Linkerd ServiceProfile, Strimzi KafkaTopic.</summary>
 public static class ResilienceReader

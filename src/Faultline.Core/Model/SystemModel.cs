@@ -102,7 +102,7 @@ public sealed class SystemModel
         Edges = EdgeInference.Infer(this);
         Contracts = NormalizeContracts(contracts);
         Policies = manifests.SelectMany(ResilienceReader.Policies).Concat(AssumedCalls()).ToList();
-        Topics = manifests.Select(ResilienceReader.Topic).OfType<TopicInfo>().ToList();
+        Topics = TopicsOf(manifests, Contracts);
         var callers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var e in Edges)
         {
@@ -200,7 +200,61 @@ public sealed class SystemModel
             i.DeclaredBy is not ("Service" or "Assumptions" or "Backstage") && FindWorkload(i.Namespace, i.DeclaredBy, i.Service) is { } w
                 ? i with { Service = ComponentName(w) }
                 : i).ToList();
-        return contracts with { Interfaces = interfaces };
+        return contracts with { Interfaces = interfaces, Assumptions = WithAsyncApiProducers(contracts.Assumptions, interfaces) };
+    }
+
+    /// <summary>
+    /// A message an AsyncAPI document sends with a Kafka key makes its service a producer of that topic with that
+    /// key, for the ordering rules; a faultline.yaml `produces` entry for the same topic stays authoritative.
+    /// </summary>
+    private static List<ServiceAssumptions> WithAsyncApiProducers(IReadOnlyList<ServiceAssumptions> assumptions, List<ServiceInterface> interfaces)
+    {
+        var result = assumptions.ToList();
+        foreach (var i in interfaces)
+        {
+            foreach (var op in i.Spec.Operations)
+            {
+                if (op.Method != "SEND" || op.Kafka is not { } kafka || kafka.KeyField is null && kafka.KeySchema is null)
+                {
+                    continue;
+                }
+                var index = result.FindIndex(a => a.Service == i.Service && (a.Namespace is null || a.Namespace == i.Namespace));
+                if (index >= 0 && result[index].Topics.Any(t => t.Produces && t.Topic == kafka.Topic))
+                {
+                    continue;
+                }
+                var produced = new TopicAssumption(kafka.Topic, true, kafka.KeyField, kafka.KeyAt ?? op.Location) { KeySchema = kafka.KeySchema, Source = "AsyncAPI" };
+                if (index < 0)
+                {
+                    result.Add(new ServiceAssumptions(i.Service, i.Namespace, i.DeclaredAt, null, null, null, [], [produced]));
+                }
+                else
+                {
+                    result[index] = result[index] with { Topics = [.. result[index].Topics, produced] };
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Topics with their partition counts: Strimzi KafkaTopic resources, then AsyncAPI channel bindings for topics
+    /// no KafkaTopic of the same namespace declares (the KafkaTopic is what the operator applies, so it wins).
+    /// </summary>
+    private static List<TopicInfo> TopicsOf(IReadOnlyList<Manifest> manifests, ContractSet contracts)
+    {
+        var topics = manifests.Select(ResilienceReader.Topic).OfType<TopicInfo>().ToList();
+        foreach (var i in contracts.Interfaces)
+        {
+            foreach (var kafka in i.Spec.Operations.Select(o => o.Kafka).OfType<KafkaBinding>())
+            {
+                if (kafka.Partitions is { } partitions && !topics.Any(t => t.Name == kafka.Topic && t.Namespace == i.Namespace))
+                {
+                    topics.Add(new TopicInfo(kafka.Topic, i.Namespace, partitions, kafka.PartitionsAt ?? i.DeclaredAt) { Source = "AsyncAPI binding" });
+                }
+            }
+        }
+        return topics;
     }
 
     /// <summary>Edges in input order, each with the evidence that created it.</summary>

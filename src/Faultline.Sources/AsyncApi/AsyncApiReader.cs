@@ -34,6 +34,7 @@ public static class AsyncApiReader
         }
         var schemas = new SchemaBuilder(files);
         var operations = new List<ApiOperation>();
+        var kafka = new List<PendingKafka>();
         var contentType = root.Str("defaultContentType") ?? "application/json";
         if (version.StartsWith('2'))
         {
@@ -43,11 +44,13 @@ public static class AsyncApiReader
                 {
                     continue;
                 }
+                var binding = KafkaBindings.Channel(files, located.File, channel);
                 foreach (var (key, method) in new[] { ("subscribe", Send), ("publish", Receive) })
                 {
                     if (channel[key] is MapNode operation)
                     {
                         var messages = Messages(files, located.File, operation["message"]);
+                        kafka.Add(new PendingKafka(operations.Count, binding.Topic ?? name, binding.Partitions, binding.PartitionsAt, messages));
                         operations.Add(Operation(method, name, operation.Str("operationId"), new SourceLocation(located.File, operation.Line), messages, schemas, contentType));
                     }
                 }
@@ -75,12 +78,41 @@ public static class AsyncApiReader
                 var address = channel.Str("address") ?? ChannelId(channels, channel) ?? id;
                 var messageNodes = operation.List("messages")?.Items ?? (IReadOnlyList<Node>)(channel.Map("messages")?.Entries.Select(e => e.Value).ToList() ?? []);
                 var messages = messageNodes.SelectMany(m => Messages(files, operation.List("messages") is null ? channelAt.File : located.File, m)).ToList();
+                var binding = KafkaBindings.Channel(files, channelAt.File, channel);
+                kafka.Add(new PendingKafka(operations.Count, binding.Topic ?? address, binding.Partitions, binding.PartitionsAt, messages));
                 operations.Add(Operation(method, address, id, new SourceLocation(located.File, operation.Line), messages, schemas, contentType));
             }
         }
         schemas.Drain();
+        foreach (var pending in kafka)
+        {
+            operations[pending.Index] = WithKafka(files, operations[pending.Index], pending);
+        }
         var info = root.Map("info");
         return new ApiSpec(info?.Str("title") ?? Path.GetFileName(file), info?.Str("version") ?? "", new SourceLocation(file, root.Line), operations);
+    }
+
+    /// <summary>An operation's channel binding, read before its schemas are filled; the key is read after.</summary>
+    private sealed record PendingKafka(int Index, string Topic, int? Partitions, SourceLocation? PartitionsAt, List<(string File, MapNode Message)> Messages);
+
+    private static ApiOperation WithKafka(SpecFiles files, ApiOperation operation, PendingKafka pending)
+    {
+        var key = pending.Messages.Select(m => KafkaBindings.MessageKey(files, m.File, m.Message)).FirstOrDefault(k => k is not null);
+        if (pending.Partitions is null && key is null && pending.Topic == operation.Path.TrimStart('/'))
+        {
+            return operation;
+        }
+        var payload = (operation.RequestBody?.Content ?? operation.Responses.FirstOrDefault()?.Content)?.Values.FirstOrDefault(v => v is not null);
+        return operation with
+        {
+            Kafka = new KafkaBinding(
+                pending.Topic.TrimStart('/'),
+                pending.Partitions,
+                pending.PartitionsAt,
+                key is { } k ? KafkaBindings.KeyField(files, k.File, k.Key, payload) : null,
+                key is { } c ? KafkaBindings.Canonical(files, c.File, c.Key) : null,
+                key is { } l ? new SourceLocation(l.File, l.Key.Line) : null),
+        };
     }
 
     private static string? Invalid(List<InputDiagnostic> diagnostics, string file, Node at, string message)

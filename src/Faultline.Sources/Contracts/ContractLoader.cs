@@ -27,6 +27,7 @@ public static class ContractLoader
         var expectations = new List<ConsumerExpectation>();
         var assumptions = new List<ServiceAssumptions>();
         var specCache = new Dictionary<string, ApiSpec?>(StringComparer.Ordinal);
+        var topicSchemas = new List<(ServiceAssumptions Service, Manifest Declared)>();
 
         ApiSpec? Spec(string path, SourceLocation declaredAt)
         {
@@ -89,6 +90,7 @@ public static class ContractLoader
                     continue;
                 }
                 assumptions.Add(a);
+                topicSchemas.Add((a, m));
                 expectations.AddRange(AssumptionDocuments.Expectations(m));
                 if (a.OpenApi is { } openapi && Spec(Relative(m.Location.File, openapi), m.Location) is { } spec)
                 {
@@ -110,6 +112,10 @@ public static class ContractLoader
                     AddInterface(new ServiceInterface(m.Name, m.Namespace, messages, m.Kind, m.Location));
                 }
             }
+        }
+        foreach (var (a, m) in topicSchemas)
+        {
+            AddTopicSchemas(a, m, interfaces, diagnostics, readFile ?? (p => File.Exists(p) ? File.ReadAllText(p) : null), AddInterface);
         }
         TopicConsumers(interfaces, assumptions, expectations);
         ReadBackstage(manifests, interfaces, expectations, diagnostics, readFile, Spec);
@@ -169,27 +175,68 @@ public static class ContractLoader
     }
 
     /// <summary>
+    /// The messages of faultline.yaml `produces` entries with a `schema`. A topic the service's AsyncAPI document
+    /// already sends keeps that message: the schema file is not used, and a warning says so.
+    /// </summary>
+    private static void AddTopicSchemas(ServiceAssumptions a, Manifest declared, List<ServiceInterface> interfaces, List<InputDiagnostic> diagnostics,
+        Func<string, string?> readFile, Action<ServiceInterface> add)
+    {
+        var ns = a.Namespace ?? declared.Namespace;
+        var sent = interfaces.FirstOrDefault(i => i.Service == a.Service && i.Namespace == ns)?.Spec.Operations.Select(o => o.Key).ToHashSet(StringComparer.Ordinal) ?? [];
+        var operations = new List<ApiOperation>();
+        foreach (var op in TopicSchemaReader.Read(declared.Location.File, a.Topics, diagnostics, readFile))
+        {
+            if (sent.Contains(op.Key))
+            {
+                var topic = a.Topics.First(t => t.Produces && "/" + t.Topic.TrimStart('/') == op.Path);
+                diagnostics.Add(new(DiagnosticLevel.Warning, topic.Location,
+                    $"{a.Service} already sends topic {topic.Topic} in its AsyncAPI document; the schema {topic.Schema} is not used"));
+                continue;
+            }
+            operations.Add(op);
+        }
+        if (operations.Count > 0)
+        {
+            add(new ServiceInterface(a.Service, ns, new ApiSpec($"{a.Service} topics", "", declared.Location, operations), "Assumptions", declared.Location));
+        }
+    }
+
+    /// <summary>
     /// Who reads what a service sends: a faultline.yaml `consumes: - topic: T`, or an AsyncAPI receive on the
     /// same channel. Such a consumer reads the messages of that topic without saying which fields, so a change to
     /// them is reported at medium severity with the consumer named, and a topic no longer sent at high.
     /// </summary>
     private static void TopicConsumers(List<ServiceInterface> interfaces, List<ServiceAssumptions> assumptions, List<ConsumerExpectation> expectations)
     {
-        var readers = new List<(string Service, string Topic, SourceLocation Location)>();
+        var readers = new List<(string Service, string Topic, IReadOnlyList<string> Reads, SourceLocation Location)>();
         foreach (var a in assumptions)
         {
-            readers.AddRange(a.Topics.Where(t => !t.Produces).Select(t => (a.Service, t.Topic.TrimStart('/'), t.Location)));
+            readers.AddRange(a.Topics.Where(t => !t.Produces).Select(t => (a.Service, t.Topic.TrimStart('/'), t.Reads, t.Location)));
         }
         foreach (var i in interfaces)
         {
-            readers.AddRange(i.Spec.Operations.Where(o => o.Method == AsyncApiReader.Receive).Select(o => (i.Service, o.Path.TrimStart('/'), o.Location)));
+            readers.AddRange(i.Spec.Operations.Where(o => o.Method == AsyncApiReader.Receive)
+                .Select(o => (i.Service, o.Kafka?.Topic ?? o.Path.TrimStart('/'), (IReadOnlyList<string>)[], o.Location)));
         }
         foreach (var producer in interfaces)
         {
-            var topics = producer.Spec.Operations.Where(o => o.Method == AsyncApiReader.Send).Select(o => o.Path.TrimStart('/')).ToHashSet(StringComparer.Ordinal);
-            foreach (var (service, topic, location) in readers.Where(r => r.Service != producer.Service && topics.Contains(r.Topic)).Distinct())
+            // A topic is known by its address and, when a Kafka binding names it, by its topic name.
+            var sent = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var o in producer.Spec.Operations.Where(o => o.Method == AsyncApiReader.Send))
             {
-                expectations.Add(new ConsumerExpectation(service, producer.Service, producer.Namespace, AsyncApiReader.Send, "/" + topic, [], [], ExpectationOrigin.Assumptions, location));
+                sent.TryAdd(o.Path.TrimStart('/'), o.Path);
+                if (o.Kafka is { } kafka)
+                {
+                    sent.TryAdd(kafka.Topic, o.Path);
+                }
+            }
+            var added = new HashSet<(string, string, SourceLocation)>();
+            foreach (var (service, topic, reads, location) in readers.Where(r => r.Service != producer.Service))
+            {
+                if (sent.TryGetValue(topic, out var path) && added.Add((service, path, location)))
+                {
+                    expectations.Add(new ConsumerExpectation(service, producer.Service, producer.Namespace, AsyncApiReader.Send, path, reads, [], ExpectationOrigin.Assumptions, location));
+                }
             }
         }
     }
@@ -220,7 +267,7 @@ public static class ContractLoader
         return null;
     }
 
-    private static string Relative(string manifestFile, string path)
+    internal static string Relative(string manifestFile, string path)
     {
         if (Path.IsPathRooted(path))
         {

@@ -17,7 +17,25 @@ public static class SystemLoader
         var contracts = ContractLoader.Load(set.Manifests, set.Others, diagnostics);
         var model = ModelBuilder.Build(set.Manifests, contracts);
         CheckAssumedNames(model, diagnostics);
+        CheckPartitionSources(model, diagnostics);
         return new LoadedSystem(set, model, diagnostics);
+    }
+
+    /// <summary>A KafkaTopic wins over an AsyncAPI binding for the same topic; when they disagree, say so at the binding.</summary>
+    private static void CheckPartitionSources(SystemModel model, List<InputDiagnostic> diagnostics)
+    {
+        foreach (var i in model.Contracts.Interfaces)
+        {
+            foreach (var kafka in i.Spec.Operations.Select(o => o.Kafka).OfType<Core.Contracts.KafkaBinding>().DistinctBy(k => (k.Topic, k.Partitions)))
+            {
+                if (kafka.Partitions is { } stated && model.Topics.FirstOrDefault(t => t.Name == kafka.Topic && t.Namespace == i.Namespace && t.Source == "KafkaTopic") is { Partitions: { } applied } topic
+                    && applied != stated)
+                {
+                    diagnostics.Add(new(DiagnosticLevel.Warning, kafka.PartitionsAt ?? i.DeclaredAt,
+                        $"the AsyncAPI binding gives topic {kafka.Topic} {stated} partitions, but KafkaTopic {topic.Name} ({topic.Location}) has {applied}; the KafkaTopic is used"));
+                }
+            }
+        }
     }
 
     /// <summary>A faultline.yaml that names a service the input does not have is most likely a typo: say where.</summary>

@@ -238,7 +238,30 @@ internal sealed class OperationReader(SpecFiles files, string file, bool swagger
             var content = swagger2
                 ? Content(MediaTypes(op, "produces") ?? _produces, _schemas.Schema(response["schema"], located.File), response["schema"] is null)
                 : Content(response["content"], located.File);
-            result.Add(new ApiResponse(status.Length == 3 ? status.ToUpperInvariant() : status, content, new SourceLocation(located.File, response.Line)));
+            result.Add(new ApiResponse(status.Length == 3 ? status.ToUpperInvariant() : status, content, new SourceLocation(located.File, response.Line))
+            {
+                Headers = Headers(response["headers"], located.File),
+            });
+        }
+        return result;
+    }
+
+    /// <summary>Response headers: OpenAPI 3 header objects carry a schema, Swagger 2 ones the schema keywords themselves.</summary>
+    private List<ApiHeader> Headers(Node? node, string headersFile)
+    {
+        var result = new List<ApiHeader>();
+        if (node is not MapNode headers)
+        {
+            return result;
+        }
+        foreach (var (name, value) in headers.Entries)
+        {
+            if (files.Resolve(headersFile, value) is not { Node: MapNode header } located)
+            {
+                continue;
+            }
+            var schema = swagger2 ? _schemas.Schema(header, located.File) : _schemas.Schema(header["schema"], located.File);
+            result.Add(new ApiHeader(name, schema, new SourceLocation(located.File, header.Line)));
         }
         return result;
     }

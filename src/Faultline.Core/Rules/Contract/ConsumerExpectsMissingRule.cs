@@ -15,7 +15,9 @@ internal sealed class ConsumerExpectsMissingRule : Rule
         Checked against the provider's current spec, with or without a base: every pact interaction and every
         faultline.yaml `consumes` entry with an `operation` must find that operation (path templates match concrete
         paths), and every field it reads must exist in a 2xx response schema of that operation (free-form objects
-        accept any field). Providers without an attached spec are not checked.
+        accept any field). Readers of a topic (faultline.yaml `consumes: - topic: T, reads: [...]`) are checked against
+        the message the provider sends on T (AsyncAPI, or a faultline.yaml `produces` schema). Providers without an
+        attached spec are not checked.
         """);
 
     public override IEnumerable<Finding> Check(RuleContext context)
@@ -38,13 +40,15 @@ internal sealed class ConsumerExpectsMissingRule : Rule
             }
             else
             {
-                var schemas = operation.Responses.Where(r => r.Status.StartsWith('2')).SelectMany(r => r.Content.Values).ToList();
+                var schemas = operation.Responses.Where(r => r.Status.StartsWith('2') || operation.IsMessage).SelectMany(r => r.Content.Values).ToList();
                 var missing = schemas.Count == 0 ? [] : e.Reads.Where(f => !schemas.Any(s => SchemaPaths.Has(s, f))).ToList();
                 if (missing.Count == 0)
                 {
                     continue;
                 }
-                message = $"{e.Describe()} and reads {string.Join(", ", missing)}, which no success response of {operation.Key} has";
+                message = operation.IsMessage
+                    ? $"{e.Describe()} and reads {string.Join(", ", missing)}, which the messages on topic {ApiOperation.TopicOf(operation.Path)} do not have"
+                    : $"{e.Describe()} and reads {string.Join(", ", missing)}, which no success response of {operation.Key} has";
                 evidence = $"operation at {operation.Location}";
             }
             var service = context.Model.FindService(provider.Namespace, provider.Service);

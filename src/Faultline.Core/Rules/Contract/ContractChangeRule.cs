@@ -76,12 +76,18 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
         return former.Count == 0 ? contracts : contracts with { Expectations = [.. contracts.Expectations, .. former] };
     }
 
+    /// <summary>Message operations are named by their topic in the description, so the "SEND /topic" key is left out.</summary>
     private static string Message(ServiceInterface head, ContractChange c, string why) =>
-        $"{head.Service}: {c.Operation}: {c.Description}; {why}";
+        IsMessage(c) ? $"{head.Service}: {c.Description}; {why}" : $"{head.Service}: {c.Operation}: {c.Description}; {why}";
+
+    private static bool IsMessage(ContractChange c) =>
+        c.Operation.StartsWith("SEND ", StringComparison.Ordinal) || c.Operation.StartsWith("RECEIVE ", StringComparison.Ordinal);
 
     private static string Assumption(ContractChange c, IReadOnlyList<ConsumerExpectation> relying) =>
         relying.Count == 0
-            ? $"consumers of {c.Operation} keep working after the change"
+            ? IsMessage(c)
+                ? $"{(c.Operation.StartsWith('S') ? "readers of" : "producers to")} topic {ApiOperation.TopicOf(c.Operation[(c.Operation.IndexOf(' ') + 1)..])} keep working after the change"
+                : $"consumers of {c.Operation} keep working after the change"
             : string.Join("; ", relying.Select(r => $"{r.Describe()} ({r.Origin.ToString().ToLowerInvariant()} {r.Location})"));
 
     private static string Evidence(ContractChange c) =>

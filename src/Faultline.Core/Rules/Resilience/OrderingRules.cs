@@ -13,6 +13,9 @@ internal static class TopicUse
     public static IEnumerable<(ServiceAssumptions Service, TopicAssumption Topic)> Producers(SystemModel model, string topic) =>
         model.Contracts.Assumptions.SelectMany(a => a.Topics.Where(t => t.Produces && t.Topic == topic).Select(t => (a, t)));
 
+    /// <summary>Where a statement was made; AsyncAPI ones say so.</summary>
+    public static string Where(TopicAssumption t) => t.Source == "AsyncAPI" ? $"AsyncAPI {t.Location}" : t.Location.ToString();
+
     public static Finding Make(RuleContext context, string service, string ns, Documents.SourceLocation location, string message, string assumption, string evidence, IReadOnlyList<string> consumers) =>
         (context.Model.FindService(ns, service) is { } s
             ? context.ForObject(s.Manifest, service, null, message, assumption, evidence)
@@ -44,7 +47,9 @@ internal sealed class OrderingPartitionsChangedRule : Rule
         Kafka maps a key to a partition by hash modulo the partition count. Changing the count moves most keys to
         another partition: records of one key written before and after the change sit in two partitions and can be
         read out of order. Consumers that declared `ordering: <field>` in faultline.yaml are hurt. Partition counts come
-        from Strimzi KafkaTopic resources; runs only with `--base`.
+        from Strimzi KafkaTopic resources and from AsyncAPI Kafka channel bindings (`bindings.kafka.partitions`, with
+        `bindings.kafka.topic` naming the topic when it differs from the address); a KafkaTopic wins over a binding for
+        the same topic, and a disagreement between them is reported as a warning. Runs only with `--base`.
         """);
 
     public override IEnumerable<Finding> Check(RuleContext context)
@@ -69,7 +74,7 @@ internal sealed class OrderingPartitionsChangedRule : Rule
             yield return TopicUse.Make(context, consumers[0].Service.Service, head.Namespace, head.Location,
                 $"topic {head.Name} goes from {oldCount} to {newCount} partitions, while {string.Join(", ", names)} rel{(names.Count == 1 ? "ies" : "y")} on per-{consumers[0].Topic.Key} order",
                 $"all records of one {consumers[0].Topic.Key} stay in one partition",
-                $"KafkaTopic {head.Name}: base {before.Location}, head {head.Location}", names);
+                $"{head.Source} {head.Name}: base {before.Location}, head {head.Location}", names);
         }
     }
 }
@@ -85,7 +90,10 @@ internal sealed class OrderingKeyChangedRule : Rule
         """
         The key decides the partition, and the partition decides the order. A producer that starts keying by another
         field spreads one entity's records over partitions, so a consumer that relies on their order sees them
-        shuffled. Keys come from faultline.yaml `produces`; runs only with `--base`.
+        shuffled. Keys come from faultline.yaml `produces` and, for services that say nothing there about the topic,
+        from the AsyncAPI message binding `bindings.kafka.key` of a message the service sends: the payload field it
+        names (`x-faultline-field`, a `$ref` to a payload property, or a `title` that is a payload property's name),
+        else the key schema itself, compared in a canonical form. Runs only with `--base`.
         """);
 
     public override IEnumerable<Finding> Check(RuleContext context)
@@ -97,7 +105,7 @@ internal sealed class OrderingKeyChangedRule : Rule
         foreach (var (producer, topic) in change.Head.Contracts.Assumptions.SelectMany(a => a.Topics.Where(t => t.Produces).Select(t => (a, t))))
         {
             var before = TopicUse.Producers(change.Base, topic.Topic).FirstOrDefault(p => p.Service.Service == producer.Service);
-            if (before.Topic is null || before.Topic.Key == topic.Key)
+            if (before.Topic is null || before.Topic.SameKey(topic))
             {
                 continue;
             }
@@ -107,9 +115,9 @@ internal sealed class OrderingKeyChangedRule : Rule
                 continue;
             }
             yield return TopicUse.Make(context, producer.Service, producer.Namespace ?? "default", topic.Location,
-                $"{producer.Service} now keys topic {topic.Topic} by {topic.Key ?? "nothing"} instead of {before.Topic.Key ?? "nothing"}, while {string.Join(", ", consumers)} rel{(consumers.Count == 1 ? "ies" : "y")} on its order",
+                $"{producer.Service} now keys topic {topic.Topic} by {topic.DescribeKey()} instead of {before.Topic.DescribeKey()}, while {string.Join(", ", consumers)} rel{(consumers.Count == 1 ? "ies" : "y")} on its order",
                 $"records of one entity keep one key on {topic.Topic}",
-                $"base {before.Topic.Location}, head {topic.Location}", consumers);
+                $"base {TopicUse.Where(before.Topic)}, head {TopicUse.Where(topic)}", consumers);
         }
     }
 }
@@ -125,7 +133,9 @@ internal sealed class OrderingKeyNotProducedRule : Rule
         """
         Kafka only orders records within a partition, and only the key decides the partition. A consumer that
         assumes all records of one `orderId` arrive in order is wrong unless every producer keys by `orderId`.
-        Declared in faultline.yaml (`consumes: [{topic, ordering}]`, `produces: [{topic, key}]`).
+        Declared in faultline.yaml (`consumes: [{topic, ordering}]`, `produces: [{topic, key}]`); a producer's key also
+        comes from the AsyncAPI message binding `bindings.kafka.key` when the binding says which payload field it is
+        (a key schema that names no field is not known to differ, so it does not fire).
         """);
 
     public override IEnumerable<Finding> Check(RuleContext context)
@@ -134,14 +144,14 @@ internal sealed class OrderingKeyNotProducedRule : Rule
         {
             foreach (var (producer, produced) in TopicUse.Producers(context.Model, topic.Topic))
             {
-                if (produced.Key == topic.Key)
+                if (produced.Key == topic.Key || produced.Key is null && produced.KeySchema is not null)
                 {
                     continue;
                 }
                 yield return TopicUse.Make(context, producer.Service, producer.Namespace ?? "default", produced.Location,
                     $"{consumer.Service} relies on per-{topic.Key} order of {topic.Topic}, but {producer.Service} keys it by {produced.Key ?? "nothing (records spread over all partitions)"}",
                     $"every producer of {topic.Topic} keys by {topic.Key}",
-                    $"consumer {topic.Location}, producer {produced.Location}", [consumer.Service]);
+                    $"consumer {topic.Location}, producer {TopicUse.Where(produced)}", [consumer.Service]);
             }
         }
     }
