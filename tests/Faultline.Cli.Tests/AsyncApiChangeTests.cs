@@ -68,6 +68,20 @@ public sealed class AsyncApiChangeTests
         Directory.Delete(root, recursive: true);
     }
 
+    [Fact]
+    public void Check_HttpCallerOfAServiceWithOnlyAMessageSpec_IsNotReportedAsMissing()
+    {
+        // The AsyncAPI document says what lights sends, not which HTTP operations it serves.
+        var root = System(text => text);
+        var head = Path.Combine(root, "head");
+        File.AppendAllText(Path.Combine(head, "system.yaml"), "\n  - service: lights\n    operation: GET /status\n    reads: [state]\n");
+        var (_, stdout, stderr) = Repo.Run(["check", head, "--format", "json"]);
+        var rules = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("ruleId").GetString()).ToList();
+        Assert.DoesNotContain("contract.consumer-expects-missing", rules);
+        Assert.DoesNotContain("error", stderr, StringComparison.Ordinal);
+        Directory.Delete(root, recursive: true);
+    }
+
     private static string Folders(Func<string, IEnumerable<(string File, string Text)>> files)
     {
         var root = Directory.CreateTempSubdirectory("faultline-topics-").FullName;

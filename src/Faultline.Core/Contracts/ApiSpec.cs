@@ -15,6 +15,12 @@ public sealed record ApiSpec(string Title, string Version, SourceLocation Locati
     /// </summary>
     public string BasePath { get; init; } = "";
 
+    /// <summary>
+    /// Whether this spec describes HTTP operations (OpenAPI, Swagger). A service whose only spec is a message spec
+    /// (AsyncAPI, a topic schema) says nothing about its HTTP API, so HTTP expectations are not checked against it.
+    /// </summary>
+    public bool DescribesHttp { get; init; } = true;
+
     public ApiOperation? Find(string method, string path)
     {
         var key = ApiOperation.KeyOf(method, path);

@@ -25,6 +25,9 @@ public sealed record ConsumerExpectation(
     ExpectationOrigin Origin,
     SourceLocation Location)
 {
+    /// <summary>Whether this is a reader or writer of a topic rather than an HTTP caller.</summary>
+    public bool IsMessage => Method is "SEND" or "RECEIVE";
+
     public string Describe() => Method switch
     {
         null => $"{Consumer} uses {Provider}'s API",

@@ -89,7 +89,7 @@ public static class AsyncApiReader
             operations[pending.Index] = WithKafka(files, operations[pending.Index], pending);
         }
         var info = root.Map("info");
-        return new ApiSpec(info?.Str("title") ?? Path.GetFileName(file), info?.Str("version") ?? "", new SourceLocation(file, root.Line), operations);
+        return new ApiSpec(info?.Str("title") ?? Path.GetFileName(file), info?.Str("version") ?? "", new SourceLocation(file, root.Line), operations) { DescribesHttp = false };
     }
 
     /// <summary>An operation's channel binding, read before its schemas are filled; the key is read after.</summary>

@@ -78,7 +78,11 @@ public static class ContractLoader
                 return;
             }
             var existing = interfaces[index];
-            interfaces[index] = existing with { Spec = existing.Spec with { Operations = [.. existing.Spec.Operations, .. added.Spec.Operations] } };
+            interfaces[index] = existing with { Spec = existing.Spec with
+            {
+                Operations = [.. existing.Spec.Operations, .. added.Spec.Operations],
+                DescribesHttp = existing.Spec.DescribesHttp || added.Spec.DescribesHttp,
+            } };
         }
 
         foreach (var m in manifests)
@@ -197,7 +201,7 @@ public static class ContractLoader
         }
         if (operations.Count > 0)
         {
-            add(new ServiceInterface(a.Service, ns, new ApiSpec($"{a.Service} topics", "", declared.Location, operations), "Assumptions", declared.Location));
+            add(new ServiceInterface(a.Service, ns, new ApiSpec($"{a.Service} topics", "", declared.Location, operations) { DescribesHttp = false }, "Assumptions", declared.Location));
         }
     }
 

@@ -17,7 +17,8 @@ internal sealed class ConsumerExpectsMissingRule : Rule
         paths), and every field it reads must exist in a 2xx response schema of that operation (free-form objects
         accept any field). Readers of a topic (faultline.yaml `consumes: - topic: T, reads: [...]`) are checked against
         the message the provider sends on T (AsyncAPI, or a faultline.yaml `produces` schema). Providers without an
-        attached spec are not checked.
+        attached spec are not checked, and HTTP expectations are not checked against a provider whose only spec
+        describes messages.
         """);
 
     public override IEnumerable<Finding> Check(RuleContext context)
@@ -29,6 +30,10 @@ internal sealed class ConsumerExpectsMissingRule : Rule
                 || contracts.Interfaces.FirstOrDefault(i => i.Service == e.Provider && (e.ProviderNamespace is null || i.Namespace == e.ProviderNamespace)) is not { } provider)
             {
                 continue;
+            }
+            if (!e.IsMessage && !provider.Spec.DescribesHttp)
+            {
+                continue; // the provider has a message spec only: its HTTP API is unknown, not empty
             }
             var operation = provider.Spec.Operations.FirstOrDefault(o => e.Concerns(o.Method, o.Path, provider.Spec.BasePath));
             string message;
