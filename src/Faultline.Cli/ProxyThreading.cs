@@ -12,10 +12,12 @@ namespace Faultline.Cli;
 /// </summary>
 internal static class ProxyThreading
 {
+    /// <summary>Whether the command line runs the router in this process.</summary>
+    public static bool CarriesTraffic(string[] args) => args is ["router", ..] or ["canary", "run" or "demo", ..];
+
     public static void Prefer(string[] args)
     {
-        var proxies = args is ["router", ..] or ["canary", "run" or "demo", ..];
-        if (proxies && Environment.GetEnvironmentVariable(RouterServer.InlineIoVariable) is null)
+        if (CarriesTraffic(args) && Environment.GetEnvironmentVariable(RouterServer.InlineIoVariable) is null)
         {
             // Read by System.Net.Sockets when its first socket is created, which has not happened yet.
             Environment.SetEnvironmentVariable(RouterServer.InlineIoVariable, "1");
