@@ -51,8 +51,8 @@ public sealed class RouterServer : IAsyncDisposable
     private readonly WebApplication? _admin;
     private readonly HttpMessageInvoker _client;
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
-    private long _stableNext;
-    private long _canaryNext;
+    private readonly UpstreamPool _stablePool;
+    private readonly UpstreamPool _canaryPool;
 
     private RouterServer(RouterOptions options, WebApplication proxy, WebApplication? admin, HttpMessageInvoker client)
     {
@@ -60,6 +60,8 @@ public sealed class RouterServer : IAsyncDisposable
         _proxy = proxy;
         _admin = admin;
         _client = client;
+        _stablePool = new UpstreamPool(options.Spec.Stable);
+        _canaryPool = new UpstreamPool(options.Spec.Canary);
         Split = new TrafficSplit(options.Spec.Sticky, options.Spec.OverrideHeader) { CanaryWeight = options.CanaryWeight };
         Stable = new VersionMetrics(options.ErrorStatuses);
         Canary = new VersionMetrics(options.ErrorStatuses);
@@ -206,13 +208,27 @@ public sealed class RouterServer : IAsyncDisposable
                 Split.Sticky.Header is { } h && headers.TryGetValue(h, out var key) ? key.ToString() : null,
                 Split.Sticky.Kind == "cookie" && ctx.Request.Cookies.TryGetValue(RouterDefaults.StickyCookie, out var cookie) ? cookie : null);
             var canary = version == TrafficVersion.Canary;
-            var upstreams = canary ? _options.Spec.Canary : _options.Spec.Stable;
-            var destination = upstreams.Count == 1 ? upstreams[0] : upstreams[(int)((canary ? Interlocked.Increment(ref _canaryNext) : Interlocked.Increment(ref _stableNext)) % upstreams.Count)];
+            var pool = canary ? _canaryPool : _stablePool;
+            var upstream = pool.Next();
             if (setCookie is not null)
             {
                 ctx.Response.Cookies.Append(RouterDefaults.StickyCookie, setCookie, new CookieOptions { HttpOnly = true, Path = "/", SameSite = SameSiteMode.Lax });
             }
-            var error = await forwarder.SendAsync(ctx, destination.AbsoluteUri, _client, config, canary ? canaryTransformer : stableTransformer);
+            var transformer = canary ? canaryTransformer : stableTransformer;
+            var error = await forwarder.SendAsync(ctx, pool[upstream].AbsoluteUri, _client, config, transformer);
+            if (error == ForwarderError.Request && pool.Count > 1)
+            {
+                // The upstream refused or reset the connection before answering: skip it for a while, and send a
+                // request without a body once more to another upstream of the same version (nothing was read
+                // from the client that could not be sent again).
+                pool.Refused(upstream);
+                if (!ctx.Response.HasStarted && WithoutBody(ctx.Request))
+                {
+                    ctx.Response.StatusCode = StatusCodes.Status200OK;
+                    ctx.Features.Set<IForwarderErrorFeature>(null);
+                    error = await forwarder.SendAsync(ctx, pool[pool.Next(except: upstream)].AbsoluteUri, _client, config, transformer);
+                }
+            }
             var failure = error switch
             {
                 ForwarderError.None => UpstreamFailure.None,
@@ -234,6 +250,9 @@ public sealed class RouterServer : IAsyncDisposable
             (canary ? Canary : Stable).Record(ctx.Response.StatusCode, elapsed, f);
         });
     }
+
+    private static bool WithoutBody(HttpRequest request) =>
+        request.ContentLength is null or 0 && !request.Headers.ContainsKey("Transfer-Encoding");
 
     /// <summary>Copies the request and response as YARP does, and names the version that answered in a response header.</summary>
     private sealed class VersionTransformer(string header, string version) : HttpTransformer
@@ -295,12 +314,13 @@ public sealed class RouterServer : IAsyncDisposable
 
     public JsonObject Status()
     {
-        JsonObject Version(IReadOnlyList<Uri> upstreams, VersionMetrics metrics)
+        JsonObject Version(UpstreamPool upstreams, VersionMetrics metrics)
         {
             var s = metrics.Snapshot();
             return new JsonObject
             {
-                ["upstreams"] = new JsonArray(upstreams.Select(u => (JsonNode?)JsonValue.Create(u.AbsoluteUri)).ToArray()),
+                ["upstreams"] = new JsonArray(Enumerable.Range(0, upstreams.Count).Select(i => (JsonNode?)JsonValue.Create(upstreams[i].AbsoluteUri)).ToArray()),
+                ["skipped"] = new JsonArray(Enumerable.Range(0, upstreams.Count).Where(upstreams.Skipped).Select(i => (JsonNode?)JsonValue.Create(upstreams[i].AbsoluteUri)).ToArray()),
                 ["requests"] = s.Requests,
                 ["errors"] = s.Errors,
                 ["timeouts"] = s.Failure(UpstreamFailure.Timeout),
@@ -315,8 +335,8 @@ public sealed class RouterServer : IAsyncDisposable
             ["overrideHeader"] = Split.OverrideHeader,
             ["weightsLocked"] = WeightsLocked,
             ["startedAt"] = _started.ToString("O", CultureInfo.InvariantCulture),
-            ["stable"] = Version(_options.Spec.Stable, Stable),
-            ["canary"] = Version(_options.Spec.Canary, Canary),
+            ["stable"] = Version(_stablePool, Stable),
+            ["canary"] = Version(_canaryPool, Canary),
         };
     }
 

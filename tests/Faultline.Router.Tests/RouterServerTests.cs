@@ -27,7 +27,7 @@ public sealed class RouterServerTests : IAsyncLifetime
         await _canary.DisposeAsync();
     }
 
-    private async Task<RouterServer> Router(int weight, StickySpec? sticky = null, Uri? canary = null, TimeSpan? timeout = null, bool admin = true, bool adminSetsWeights = true)
+    private async Task<RouterServer> Router(int weight, StickySpec? sticky = null, Uri? canary = null, TimeSpan? timeout = null, bool admin = true, bool adminSetsWeights = true, Uri[]? stable = null)
     {
         var router = await RouterServer.StartAsync(new RouterOptions
         {
@@ -35,7 +35,7 @@ public sealed class RouterServerTests : IAsyncLifetime
             {
                 Listen = "127.0.0.1:0",
                 Admin = admin ? "127.0.0.1:0" : null,
-                Stable = [_stable.Url],
+                Stable = stable ?? [_stable.Url],
                 Canary = [canary ?? _canary.Url],
                 Sticky = sticky ?? StickySpec.None,
                 UpstreamTimeout = timeout ?? TimeSpan.FromSeconds(30),
@@ -209,6 +209,41 @@ public sealed class RouterServerTests : IAsyncLifetime
         Assert.Equal(canaryFailed, canary.Failure(UpstreamFailure.Connect));
         Assert.Equal(0, router.Stable.Snapshot().Errors);
         Assert.True(stableOk > 50 && canaryFailed > 50);
+    }
+
+    [Fact]
+    public async Task StableReplicaDown_RequestsWithoutBodyGoToTheOther_AndItIsSkipped()
+    {
+        var down = new Uri($"http://127.0.0.1:{LocalService.FreePort()}/");
+        var router = await Router(0, stable: [down, _stable.Url]);
+        using var http = Client(router);
+        for (var i = 0; i < 40; i++)
+        {
+            var response = await http.GetAsync($"/item/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("stable", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(0, router.Stable.Snapshot().Errors);
+        Assert.Equal(40, router.Stable.Snapshot().Requests);
+        var status = router.Status();
+        Assert.Equal(down.AbsoluteUri, status["stable"]!["skipped"]!.AsArray().Single()!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StableReplicaDown_ARequestWithABodyIsNotSentTwice_ButTheReplicaIsSkippedAfterwards()
+    {
+        var down = new Uri($"http://127.0.0.1:{LocalService.FreePort()}/");
+        var router = await Router(0, stable: [down, _stable.Url]);
+        using var http = Client(router);
+        var failed = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            var response = await http.PostAsync("/orders", new StringContent($"order {i}"));
+            failed += response.StatusCode == HttpStatusCode.BadGateway ? 1 : 0;
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadGateway, response.StatusCode.ToString());
+        }
+        Assert.True(failed <= 1, $"{failed} POSTs failed; the refusing replica should have been skipped after the first");
+        Assert.Equal(failed, router.Stable.Snapshot().Failure(UpstreamFailure.Connect));
     }
 
     [Fact]
