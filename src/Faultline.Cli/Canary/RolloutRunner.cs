@@ -111,6 +111,7 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
                 {
                     var to = now - spec.Metrics.Prometheus!.Lag;
                     var arms = await source.ReadAsync(lookStart, to, cancel);
+                    await Task.Yield(); // off the socket thread before the store's synchronous write (see below)
                     look = new Looked(now, _state.Step, lookStart, to, arms.Baseline.Aggregate, arms.Canary.Aggregate, arms.Missing);
                 }
                 await Append(look, cancel);
@@ -119,7 +120,8 @@ internal sealed class RolloutRunner(RolloutSpec spec, IEventStore store, IRollou
                     lookStart = look.To;
                 }
                 // The router's commands complete socket reads on the socket event thread (see ProxyThreading);
-                // after a Prometheus or PostgreSQL read this code would be on it, so the judge moves off first.
+                // after a Prometheus read or a PostgreSQL append this code would run on it and hold up the proxy,
+                // so the judge moves to the thread pool first.
                 await Task.Yield();
                 var result = RolloutPolicy.Judge(judge, look);
                 holds = result.Verdict == Verdict.Hold ? holds + 1 : 0;
