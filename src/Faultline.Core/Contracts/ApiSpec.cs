@@ -92,8 +92,11 @@ public sealed record ApiResponse(string Status, IReadOnlyDictionary<string, ApiS
     public IReadOnlyList<ApiHeader> Headers { get; init; } = [];
 }
 
-/// <summary>A response header and its schema.</summary>
-public sealed record ApiHeader(string Name, ApiSchema? Schema, SourceLocation Location);
+/// <summary>A response header, its schema, and whether the spec promises it on every response (<c>required</c>).</summary>
+public sealed record ApiHeader(string Name, ApiSchema? Schema, SourceLocation Location)
+{
+    public bool Required { get; init; }
+}
 
 /// <summary>
 /// What an AsyncAPI document says about the Kafka topic of one operation: the real topic name (the channel

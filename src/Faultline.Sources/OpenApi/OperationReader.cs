@@ -261,7 +261,8 @@ internal sealed class OperationReader(SpecFiles files, string file, bool swagger
                 continue;
             }
             var schema = swagger2 ? _schemas.Schema(header, located.File) : _schemas.Schema(header["schema"], located.File);
-            result.Add(new ApiHeader(name, schema, new SourceLocation(located.File, header.Line)));
+            // Swagger 2 has no `required` on response headers: they are documented, not promised.
+            result.Add(new ApiHeader(name, schema, new SourceLocation(located.File, header.Line)) { Required = !swagger2 && header.Str("required") == "true" });
         }
         return result;
     }

@@ -80,4 +80,35 @@ public sealed class HeaderDiffTests
         Assert.True(reader.ReadsField("header:X-Rate-Limit"));
         Assert.False(reader.ReadsField("header:ETag"));
     }
+
+    [Fact]
+    public void Oas3_RequiredHeaderBecomesOptional_IsBecameOptional()
+    {
+        var change = Assert.Single(Diff(Oas3("{ETag: {required: true, schema: {type: string}}}"), Oas3("{ETag: {schema: {type: string}}}")));
+        Assert.Equal(ResponseFieldBecameOptional, change.RuleId);
+        Assert.Equal("response 200: header ETag is no longer required", change.Description);
+    }
+
+    [Fact]
+    public void Oas3_HeaderBecomesNullable_IsBecameOptional()
+    {
+        var change = Assert.Single(Diff(Oas3("{ETag: {schema: {type: string}}}"), Oas3("{ETag: {schema: {type: string, nullable: true}}}")));
+        Assert.Equal(ResponseFieldBecameOptional, change.RuleId);
+        Assert.Equal("response 200: header ETag may now be null", change.Description);
+    }
+
+    [Fact]
+    public void Oas3_HeaderEnumGainsAValue_IsEnumValueAdded_ButLosingOneIsNot()
+    {
+        var change = Assert.Single(Diff(Oas3("{X-Tier: {schema: {type: string, enum: [free, pro]}}}"), Oas3("{X-Tier: {schema: {type: string, enum: [free, pro, team]}}}")));
+        Assert.Equal(ResponseEnumValueAdded, change.RuleId);
+        Assert.Equal("response 200: header X-Tier may now be \"team\"", change.Description);
+        Assert.Empty(Diff(Oas3("{X-Tier: {schema: {type: string, enum: [free, pro]}}}"), Oas3("{X-Tier: {schema: {type: string, enum: [free]}}}")));
+    }
+
+    [Fact]
+    public void Swagger2_HeadersAreNeverRequired_SoNoBecameOptional()
+    {
+        Assert.Empty(Diff(Swagger2("{ETag: {type: string}}"), Swagger2("{ETag: {type: string}}")));
+    }
 }
