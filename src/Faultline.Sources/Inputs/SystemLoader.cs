@@ -1,6 +1,7 @@
 using Faultline.Core.Documents;
 using Faultline.Core.Model;
 using Faultline.Sources.Contracts;
+using Faultline.Sources.Settings;
 
 namespace Faultline.Sources.Inputs;
 
@@ -46,11 +47,25 @@ public static class SystemLoader
             return; // assumptions on their own (no manifests) name services deployed elsewhere
         }
         var known = model.Services.Select(s => s.Name).Concat(model.Workloads.Select(w => w.Name)).ToHashSet(StringComparer.Ordinal);
+        var names = known.Order(StringComparer.Ordinal).ToList();
+        string Hint(string name) => Suggestions.Closest(name, names) is { } near ? $"; did you mean '{near}'?" : "";
+        var described = model.Contracts.Assumptions.Select(a => a.Service).ToHashSet(StringComparer.Ordinal);
         foreach (var a in model.Contracts.Assumptions)
         {
             if (!known.Contains(a.Service))
             {
-                diagnostics.Add(new(DiagnosticLevel.Warning, a.Location, $"faultline.yaml describes service '{a.Service}', which is not in the input"));
+                diagnostics.Add(new(DiagnosticLevel.Warning, a.Location, $"faultline.yaml describes service '{a.Service}', which is not in the input{Hint(a.Service)}"));
+            }
+            // A callee outside the input is often a real external dependency (a bank, a SaaS API); only a name
+            // close to one that is in the input is worth a word, since a typo there silently drops every check
+            // of that call.
+            foreach (var call in a.Calls.Where(c => !known.Contains(c.Service) && !described.Contains(c.Service)))
+            {
+                if (Suggestions.Closest(call.Service, names) is { } near)
+                {
+                    diagnostics.Add(new(DiagnosticLevel.Warning, call.Location,
+                        $"{a.Service} calls service '{call.Service}', which is not in the input; did you mean '{near}'?"));
+                }
             }
         }
     }
