@@ -155,4 +155,47 @@ public sealed class AsyncApiChangeTests
         Assert.Equal("high", finding.GetProperty("severity").GetString());
         Assert.Equal("orders: message on topic orders: field 'total' was removed; billing relies on it", finding.GetProperty("message").GetString());
     }
+
+    [Fact]
+    public void Check_Base_TopicMessageChange_BlastRadiusRunsThroughItsReaders_NotTheProducersCallers()
+    {
+        var root = Folders(side => [
+            ("faultline.yaml", """
+                apiVersion: faultline.dev/v1alpha1
+                kind: Assumptions
+                service: orders
+                produces:
+                  - { topic: orders, key: id, schema: schemas/order.yaml }
+                ---
+                apiVersion: faultline.dev/v1alpha1
+                kind: Assumptions
+                service: billing
+                consumes:
+                  - { topic: orders, reads: [id, total] }
+                """),
+            ("services.yaml", string.Join("---\n", new[] { ("orders", ""), ("billing", ""), ("storefront", "orders"), ("reports", "billing") }.Select(s => $$"""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: { name: {{s.Item1}} }
+                spec:
+                  selector: { matchLabels: { app: {{s.Item1}} } }
+                  template:
+                    metadata: { labels: { app: {{s.Item1}} } }
+                    spec: { containers: [{ name: app, image: {{s.Item1}}:1, ports: [{ containerPort: 8080 }]{{(s.Item2 == "" ? "" : $", env: [{{ name: UPSTREAM_ADDR, value: \"{s.Item2}:80\" }}]")}} }] }
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: { name: {{s.Item1}} }
+                spec: { selector: { app: {{s.Item1}} }, ports: [{ port: 80, targetPort: 8080 }] }
+
+                """))),
+            ("schemas/order.yaml", side == "base"
+                ? "type: object\nproperties:\n  id: {type: string}\n  total: {type: number}\n"
+                : "type: object\nproperties:\n  id: {type: string}\n"),
+        ]);
+        var finding = Assert.Single(Findings(root, "contract.response-field-removed"));
+        // storefront calls orders, but what orders writes to the topic hurts billing and whoever calls billing.
+        Assert.Equal(["billing", "reports"], finding.GetProperty("blastRadius").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["reports", "billing"], finding.GetProperty("blastPath").EnumerateArray().Select(e => e.GetString()!).ToArray());
+    }
 }

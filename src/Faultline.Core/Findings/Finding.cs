@@ -59,6 +59,13 @@ public sealed record Finding
     /// <summary>Consumers known to rely on what the finding is about (contract findings); they lead the blast radius.</summary>
     public IReadOnlyList<string> Consumers { get; init; } = [];
 
+    /// <summary>
+    /// The change reaches others through the <see cref="Consumers"/> (readers of a topic), not through the
+    /// subject's callers: the blast radius and its path start at the consumers. A producer's callers are not hurt
+    /// by what it writes to a topic; the services that read it, and their callers, are.
+    /// </summary>
+    public bool ReachesThroughConsumers { get; init; }
+
     /// <summary>In change mode: "introduced", "worse" or "existing"; null in a plain check.</summary>
     public string? Change { get; init; }
 

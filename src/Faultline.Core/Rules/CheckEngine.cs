@@ -49,20 +49,40 @@ public static class CheckEngine
                     suppressed.Add(f);
                     continue;
                 }
-                var (nearest, count, chain) = model.Upstream(f.Namespace, f.Service, Finding.BlastRadiusShown);
-                var radius = Shorten(nearest, f.Namespace);
-                if (f.Consumers.Count > 0)
-                {
-                    var extra = f.Consumers.Where(c => c != f.Service && !radius.Contains(c)).ToList();
-                    radius = extra.Concat(radius).Take(Finding.BlastRadiusShown).ToList();
-                    count += extra.Count;
-                }
-                // The farthest caller's way in, outermost first: "frontend -> checkout -> payment".
-                var path = chain.Count == 0 ? [] : Shorten(chain, f.Namespace).Reverse().Append(f.Service).ToList();
-                findings.Add(f with { BlastRadius = radius, BlastRadiusCount = count, BlastPath = path });
+                findings.Add(WithBlastRadius(model, f));
             }
         }
         return new CheckResult(Sort(findings), Sort(suppressed), run);
+    }
+
+    /// <summary>Who else is hurt: the subject's callers, transitively, led by the consumers that rely on it.</summary>
+    private static Finding WithBlastRadius(SystemModel model, Finding f)
+    {
+        if (f.ReachesThroughConsumers && f.Consumers.Count > 0)
+        {
+            // Readers of a topic and their callers; the path is the first reader's way in.
+            var reached = new List<string>();
+            IReadOnlyList<string> firstChain = [];
+            foreach (var consumer in f.Consumers)
+            {
+                var (callers, _, chain) = model.Upstream(f.Namespace, consumer, Finding.BlastRadiusShown);
+                reached.AddRange(Shorten(callers, f.Namespace).Prepend(consumer));
+                firstChain = consumer == f.Consumers[0] ? Shorten(chain, f.Namespace).Reverse().Append(consumer).ToList() : firstChain;
+            }
+            var all = reached.Where(s => s != f.Service).Distinct().ToList();
+            return f with { BlastRadius = all.Take(Finding.BlastRadiusShown).ToList(), BlastRadiusCount = all.Count, BlastPath = firstChain.Count > 1 ? firstChain : [] };
+        }
+        var (nearest, count, subjectChain) = model.Upstream(f.Namespace, f.Service, Finding.BlastRadiusShown);
+        var radius = Shorten(nearest, f.Namespace);
+        if (f.Consumers.Count > 0)
+        {
+            var extra = f.Consumers.Where(c => c != f.Service && !radius.Contains(c)).ToList();
+            radius = extra.Concat(radius).Take(Finding.BlastRadiusShown).ToList();
+            count += extra.Count;
+        }
+        // The farthest caller's way in, outermost first: "frontend -> checkout -> payment".
+        var path = subjectChain.Count == 0 ? [] : Shorten(subjectChain, f.Namespace).Reverse().Append(f.Service).ToList();
+        return f with { BlastRadius = radius, BlastRadiusCount = count, BlastPath = path };
     }
 
     private static List<Finding> Sort(List<Finding> findings) =>

@@ -73,7 +73,7 @@ internal sealed class ConsumerExpectsMissingRule : Rule
                     Evidence = evidence,
                     Remediation = Info.Remediation,
                 };
-            yield return finding with { Location = e.Location, Consumers = [e.Consumer] };
+            yield return finding with { Location = e.Location, Consumers = [e.Consumer], ReachesThroughConsumers = e.IsMessage };
         }
     }
 }

@@ -51,7 +51,8 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
                     Evidence = Evidence(c),
                     Remediation = Info.Remediation,
                 };
-            yield return finding with { Location = location, Consumers = relying.Select(r => r.Consumer).Distinct().ToList() };
+            var consumers = relying.Select(r => r.Consumer).Distinct().ToList();
+            yield return finding with { Location = location, Consumers = consumers, ReachesThroughConsumers = IsMessage(c) && consumers.Count > 0 };
         }
     }
 

@@ -32,7 +32,7 @@ internal static class TopicUse
                 Assumption = assumption,
                 Evidence = evidence,
                 Remediation = context.Rule.Remediation,
-            }) with { Location = location, Consumers = consumers };
+            }) with { Location = location, Consumers = consumers, ReachesThroughConsumers = consumers.Count > 0 };
 }
 
 internal sealed class OrderingPartitionsChangedRule : Rule
