@@ -198,4 +198,35 @@ public sealed class AsyncApiChangeTests
         Assert.Equal(["billing", "reports"], finding.GetProperty("blastRadius").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(["reports", "billing"], finding.GetProperty("blastPath").EnumerateArray().Select(e => e.GetString()!).ToArray());
     }
+
+    [Fact]
+    public void Check_Base_CallsDeclaredOnlyInFaultlineYaml_CountForTheBlastRadius()
+    {
+        var root = Folders(side => [
+            ("faultline.yaml", """
+                apiVersion: faultline.dev/v1alpha1
+                kind: Assumptions
+                service: orders
+                produces:
+                  - { topic: orders, key: id, schema: schemas/order.yaml }
+                ---
+                apiVersion: faultline.dev/v1alpha1
+                kind: Assumptions
+                service: billing
+                consumes:
+                  - { topic: orders, reads: [id, total] }
+                ---
+                apiVersion: faultline.dev/v1alpha1
+                kind: Assumptions
+                service: reports
+                consumes:
+                  - { service: billing, timeout: 2s }
+                """),
+            ("schemas/order.yaml", side == "base"
+                ? "type: object\nproperties:\n  id: {type: string}\n  total: {type: number}\n"
+                : "type: object\nproperties:\n  id: {type: string}\n"),
+        ]);
+        var finding = Assert.Single(Findings(root, "contract.response-field-removed"));
+        Assert.Equal(["reports", "billing"], finding.GetProperty("blastPath").EnumerateArray().Select(e => e.GetString()!).ToArray());
+    }
 }

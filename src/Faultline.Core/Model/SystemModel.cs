@@ -104,10 +104,8 @@ public sealed class SystemModel
         Policies = manifests.SelectMany(ResilienceReader.Policies).Concat(AssumedCalls()).ToList();
         Topics = TopicsOf(manifests, Contracts);
         var callers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var e in Edges)
+        void Calls(string from, string to)
         {
-            var to = ComponentOf(e.TargetNamespace, e.TargetName);
-            var from = e.FromKind is "Ingress" or "HTTPRoute" or "GRPCRoute" ? $"{e.FromNamespace}/{e.FromKind.ToLowerInvariant()}:{e.FromName}" : e.From;
             if (!callers.TryGetValue(to, out var set))
             {
                 callers[to] = set = new HashSet<string>(StringComparer.Ordinal);
@@ -116,6 +114,25 @@ public sealed class SystemModel
             {
                 set.Add(from);
             }
+        }
+        foreach (var e in Edges)
+        {
+            Calls(e.FromKind is "Ingress" or "HTTPRoute" or "GRPCRoute" ? $"{e.FromNamespace}/{e.FromKind.ToLowerInvariant()}:{e.FromName}" : e.From, ComponentOf(e.TargetNamespace, e.TargetName));
+        }
+        // Declared calls count for the blast radius too: a faultline.yaml `consumes: - service:` entry, a pact or
+        // Backstage dependency says who calls whom even where no manifest wires the address. (Topic readers are
+        // not callers of the producer; they are reached through the findings that name them.)
+        foreach (var a in Contracts.Assumptions)
+        {
+            foreach (var c in a.Calls)
+            {
+                Calls(ComponentOf(a.Namespace ?? "default", a.Service), ComponentOf(c.Namespace ?? a.Namespace ?? "default", c.Service));
+            }
+        }
+        foreach (var e in Contracts.Expectations.Where(e => !e.IsMessage && e.Consumer != e.Provider))
+        {
+            var ns = e.ProviderNamespace ?? "default";
+            Calls(ComponentOf(ns, e.Consumer), ComponentOf(ns, e.Provider));
         }
         _reachability = new ReachabilityIndex(callers.ToDictionary(kv => kv.Key, kv => kv.Value.Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal));
     }
