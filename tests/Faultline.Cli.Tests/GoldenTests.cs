@@ -44,6 +44,24 @@ public sealed class GoldenTests
         Repo.AssertGolden("change-graph.json", stdout);
     }
 
+    [Fact]
+    public void Graph_ChangeExample_DrawsTheDeclaredCallToAnExternalBank()
+    {
+        var (exit, stdout, _) = Repo.Run(["graph", "examples/change/head", "--format", "json"]);
+        Assert.Equal(0, exit);
+        var root = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+        var bank = Assert.Single(root.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("id").GetString() == "shop/bank");
+        Assert.Equal("External", bank.GetProperty("kind").GetString());
+        Assert.False(bank.GetProperty("missing").GetBoolean());
+        var call = Assert.Single(root.GetProperty("edges").EnumerateArray(), e => e.GetProperty("to").GetString() == "shop/bank");
+        Assert.Equal("shop/payment", call.GetProperty("from").GetString());
+        Assert.True(call.GetProperty("declared").GetBoolean());
+        Assert.False(call.GetProperty("broken").GetBoolean());
+        // A call the manifests wire is not marked declared, even when a faultline.yaml also states it.
+        var wired = Assert.Single(root.GetProperty("edges").EnumerateArray(), e => e.GetProperty("from").GetString() == "shop/frontend");
+        Assert.False(wired.GetProperty("declared").GetBoolean());
+    }
+
     [Theory]
     [InlineData("mermaid", "shop-graph.mmd")]
     [InlineData("dot", "shop-graph.dot")]

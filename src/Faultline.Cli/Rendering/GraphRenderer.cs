@@ -20,9 +20,9 @@ internal static class GraphRenderer
         var added = new List<int>();
         foreach (var e in graph.Edges)
         {
-            var label = string.Join(" ", new[] { e.Ports.Count > 0 ? string.Join(",", e.Ports) : null, e.Change }.OfType<string>());
+            var label = Label(e);
             var ports = label.Length > 0 ? $"|\"{label}\"|" : "";
-            var arrow = e.Change == "removed" ? "-.->" : "-->";
+            var arrow = e.Change == "removed" || e.Declared ? "-.->" : "-->";
             sb.Append($"  {ids[e.From]} {arrow}{ports} {ids[e.To]}\n");
             if (e.Broken || e.Change == "removed")
             {
@@ -49,6 +49,10 @@ internal static class GraphRenderer
         return sb.ToString();
     }
 
+    /// <summary>Ports, "declared" for a call only a faultline.yaml, pact or Backstage entry states, and the change.</summary>
+    private static string Label(ServiceGraph.GraphEdge e) =>
+        string.Join(" ", new[] { e.Ports.Count > 0 ? string.Join(",", e.Ports) : null, e.Declared ? "declared" : null, e.Change }.OfType<string>());
+
     public static string Dot(ServiceGraph graph)
     {
         var sb = new StringBuilder("digraph faultline {\n  rankdir=LR;\n  node [shape=box];\n");
@@ -59,7 +63,7 @@ internal static class GraphRenderer
         }
         foreach (var e in graph.Edges)
         {
-            var text = string.Join(" ", new[] { e.Ports.Count > 0 ? string.Join(",", e.Ports) : null, e.Change }.OfType<string>());
+            var text = Label(e);
             var attributes = new List<string>();
             if (text.Length > 0)
             {
@@ -76,6 +80,10 @@ internal static class GraphRenderer
             if (e.Change == "removed")
             {
                 attributes.Add("style=dashed");
+            }
+            else if (e.Declared)
+            {
+                attributes.Add("style=dotted");
             }
             sb.Append($"  \"{e.From}\" -> \"{e.To}\" [{string.Join(", ", attributes)}];\n");
         }
@@ -120,6 +128,7 @@ internal static class GraphRenderer
                 }
                 w.WriteEndArray();
                 w.WriteBoolean("broken", e.Broken);
+                w.WriteBoolean("declared", e.Declared);
                 if (e.Change is { } change)
                 {
                     w.WriteString("change", change);

@@ -7,8 +7,11 @@ internal sealed record ServiceGraph(IReadOnlyList<ServiceGraph.GraphNode> Nodes,
 {
     public sealed record GraphNode(string Id, string Namespace, string Name, string Kind, bool Missing, IReadOnlyList<string> Workloads);
 
-    /// <summary>Change is "added", "removed" or "changed" (ports differ) against a base; null without one.</summary>
-    public sealed record GraphEdge(string From, string To, IReadOnlyList<int> Ports, bool Broken, IReadOnlyList<EdgeEvidence> Evidence, string? Change = null);
+    /// <summary>
+    /// Change is "added", "removed" or "changed" (ports differ) against a base; null without one. Declared: only a
+    /// faultline.yaml, pact or Backstage entry says this call exists (no manifest wires it).
+    /// </summary>
+    public sealed record GraphEdge(string From, string To, IReadOnlyList<int> Ports, bool Broken, IReadOnlyList<EdgeEvidence> Evidence, string? Change = null, bool Declared = false);
 
     /// <summary>The head graph with each edge marked against the base: added, changed, and the removed ones kept.</summary>
     public static ServiceGraph Compare(SystemModel head, SystemModel baseModel)
@@ -63,7 +66,18 @@ internal sealed record ServiceGraph(IReadOnlyList<ServiceGraph.GraphNode> Nodes,
             var broken = group.Any(e => e.Target is null || e.Port is { } p && !e.Target.Ports.Any(sp => sp.Port == p) && !e.Target.Headless && e.Target.Type != "ExternalName");
             edges.Add(new GraphEdge(group.Key.From, group.Key.To, group.Select(e => e.Port).OfType<int>().Distinct().Order().ToList(), broken, group.Select(e => e.Evidence).ToList()));
         }
-        return new ServiceGraph(nodes.Values.OrderBy(n => n.Id, StringComparer.Ordinal).ToList(), edges);
+        var wired = edges.Select(e => (e.From, e.To)).ToHashSet();
+        foreach (var group in model.DeclaredCalls.GroupBy(d => (From: $"{d.FromNamespace}/{d.From}", To: $"{d.ToNamespace}/{d.To}"))
+            .Where(g => g.Key.From != g.Key.To && !wired.Contains(g.Key)))
+        {
+            var first = group.First();
+            // A declared party the input does not have is outside it (a bank, a SaaS API), not a broken reference.
+            nodes.TryAdd(group.Key.From, new GraphNode(group.Key.From, first.FromNamespace, first.From, "External", false, []));
+            nodes.TryAdd(group.Key.To, new GraphNode(group.Key.To, first.ToNamespace, first.To, "External", false, []));
+            edges.Add(new GraphEdge(group.Key.From, group.Key.To, [], false, group.Select(d => d.Evidence).ToList(), Declared: true));
+        }
+        return new ServiceGraph(nodes.Values.OrderBy(n => n.Id, StringComparer.Ordinal).ToList(),
+            edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal).ToList());
     }
 
     private static string FromId(Edge e) =>

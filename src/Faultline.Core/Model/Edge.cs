@@ -29,3 +29,6 @@ public sealed record Edge(
 
     public string To => $"{TargetNamespace}/{TargetName}";
 }
+
+/// <summary>A call a team declared (faultline.yaml, a pact, Backstage) rather than one a manifest wires.</summary>
+public sealed record DeclaredCall(string FromNamespace, string From, string ToNamespace, string To, EdgeEvidence Evidence);

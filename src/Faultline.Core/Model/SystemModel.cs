@@ -119,20 +119,11 @@ public sealed class SystemModel
         {
             Calls(e.FromKind is "Ingress" or "HTTPRoute" or "GRPCRoute" ? $"{e.FromNamespace}/{e.FromKind.ToLowerInvariant()}:{e.FromName}" : e.From, ComponentOf(e.TargetNamespace, e.TargetName));
         }
-        // Declared calls count for the blast radius too: a faultline.yaml `consumes: - service:` entry, a pact or
-        // Backstage dependency says who calls whom even where no manifest wires the address. (Topic readers are
-        // not callers of the producer; they are reached through the findings that name them.)
-        foreach (var a in Contracts.Assumptions)
+        // Declared calls count for the blast radius too (see DeclaredCalls).
+        DeclaredCalls = Declared().ToList();
+        foreach (var d in DeclaredCalls)
         {
-            foreach (var c in a.Calls)
-            {
-                Calls(ComponentOf(a.Namespace ?? "default", a.Service), ComponentOf(c.Namespace ?? a.Namespace ?? "default", c.Service));
-            }
-        }
-        foreach (var e in Contracts.Expectations.Where(e => !e.IsMessage && e.Consumer != e.Provider))
-        {
-            var ns = e.ProviderNamespace ?? "default";
-            Calls(ComponentOf(ns, e.Consumer), ComponentOf(ns, e.Provider));
+            Calls(ComponentOf(d.FromNamespace, d.From), ComponentOf(d.ToNamespace, d.To));
         }
         _reachability = new ReachabilityIndex(callers.ToDictionary(kv => kv.Key, kv => kv.Value.Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal));
     }
@@ -208,6 +199,31 @@ public sealed class SystemModel
                 yield return new CallPolicy(a.Service, c.Service, c.Namespace ?? a.Namespace ?? "default", method, path, c.Timeout,
                     c.Attempts is { } n ? Math.Max(1, n) : 1, c.PerTryTimeout, c.RetryOn, PolicyOrigin.Assumptions, c.Location);
             }
+        }
+    }
+
+    /// <summary>
+    /// Calls that no manifest wires but a team declared: faultline.yaml `consumes: - service:` entries, pact and
+    /// Backstage dependencies (an assumption without a namespace is in "default"; a pact's consumer is taken to be
+    /// in its provider's namespace). Topic readers are not callers of the producer and are not here.
+    /// </summary>
+    public IReadOnlyList<DeclaredCall> DeclaredCalls { get; }
+
+    private IEnumerable<DeclaredCall> Declared()
+    {
+        foreach (var a in Contracts.Assumptions)
+        {
+            foreach (var c in a.Calls)
+            {
+                yield return new DeclaredCall(a.Namespace ?? "default", a.Service, c.Namespace ?? a.Namespace ?? "default", c.Service,
+                    new EdgeEvidence("faultline.yaml consumes", c.Operation is null ? $"service {c.Service}" : $"{c.Service} {c.Operation}", c.Location));
+            }
+        }
+        foreach (var e in Contracts.Expectations.Where(e => !e.IsMessage && e.Consumer != e.Provider && e.Origin != ExpectationOrigin.Assumptions))
+        {
+            var ns = e.ProviderNamespace ?? "default";
+            yield return new DeclaredCall(ns, e.Consumer, ns, e.Provider,
+                new EdgeEvidence(e.Origin == ExpectationOrigin.Pact ? "pact" : "backstage", e.Method is null ? $"{e.Consumer} uses {e.Provider}" : $"{e.Method} {e.Path}", e.Location));
         }
     }
 
