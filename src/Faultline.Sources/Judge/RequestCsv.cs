@@ -31,37 +31,17 @@ public static class RequestCsv
     public const string Latency = "latency_ms";
     public const string Status = "status";
     public const string Timestamp = "timestamp";
-    private const int MaxErrors = 50;
-
     public static RequestTable Parse(string text, string file, List<InputDiagnostic> diagnostics)
     {
-        var errors = 0;
-        void Error(int line, string message)
+        var csv = new CsvLines(text, file, diagnostics);
+        if (csv.Header($"the file is empty; expected a header line naming at least {Latency} and {Status}") is not { } header)
         {
-            errors++;
-            if (errors <= MaxErrors)
-            {
-                diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Error, new SourceLocation(file, line), message));
-            }
-        }
-
-        var lines = text.Split('\n');
-        var headerIndex = Array.FindIndex(lines, l => l.Trim().Length > 0);
-        if (headerIndex < 0)
-        {
-            Error(1, $"the file is empty; expected a header line naming at least {Latency} and {Status}");
             return RequestTable.Empty(file);
         }
-        var headerLine = headerIndex + 1;
-        var header = Split(lines[headerIndex].TrimEnd('\r'), out var headerProblem).Select(h => h.Trim()).ToList();
-        if (headerProblem is not null)
-        {
-            Error(headerLine, headerProblem);
-            return RequestTable.Empty(file);
-        }
+        var headerLine = csv.HeaderLine;
         foreach (var duplicate in header.GroupBy(h => h, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            Error(headerLine, $"column '{duplicate.Key}' appears more than once in the header");
+            csv.Error(headerLine, $"column '{duplicate.Key}' appears more than once in the header");
         }
         var latency = header.IndexOf(Latency);
         var status = header.IndexOf(Status);
@@ -70,46 +50,29 @@ public static class RequestCsv
         {
             if (index < 0)
             {
-                Error(headerLine, $"missing column '{name}' (the header has: {string.Join(", ", header)})");
+                csv.Error(headerLine, $"missing column '{name}' (the header has: {string.Join(", ", header)})");
             }
         }
-        if (errors > 0)
+        if (csv.Errors > 0)
         {
             return RequestTable.Empty(file);
         }
         var others = header.Select((name, index) => (name, index)).Where(c => c.index != latency && c.index != status && c.index != timestamp).ToList();
         var nonNumeric = new Dictionary<string, (int, string)>();
         var rows = new List<RequestRow>();
-        for (var i = headerIndex + 1; i < lines.Length; i++)
+        foreach (var (line, fields) in csv.Rows(header.Count))
         {
-            var line = i + 1;
-            var raw = lines[i].TrimEnd('\r');
-            if (raw.Trim().Length == 0)
-            {
-                continue;
-            }
-            var fields = Split(raw, out var problem);
-            if (problem is not null)
-            {
-                Error(line, problem);
-                continue;
-            }
-            if (fields.Count != header.Count)
-            {
-                Error(line, $"{fields.Count} fields, but the header has {header.Count}");
-                continue;
-            }
             var ok = true;
             var latencyText = fields[latency].Trim();
             if (!double.TryParse(latencyText, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) || !double.IsFinite(ms) || ms < 0)
             {
-                Error(line, $"{Latency} '{latencyText}' is not a non-negative number");
+                csv.Error(line, $"{Latency} '{latencyText}' is not a non-negative number");
                 ok = false;
             }
             var statusText = fields[status].Trim();
             if (!int.TryParse(statusText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) || code < 0 || code > 999)
             {
-                Error(line, $"{Status} '{statusText}' is not an HTTP status code (0 for no response)");
+                csv.Error(line, $"{Status} '{statusText}' is not an HTTP status code (0 for no response)");
                 ok = false;
             }
             double? time = null;
@@ -122,7 +85,7 @@ public static class RequestCsv
                 }
                 else
                 {
-                    Error(line, $"{Timestamp} '{timeText}' is neither Unix seconds nor an ISO-8601 date and time");
+                    csv.Error(line, $"{Timestamp} '{timeText}' is neither Unix seconds nor an ISO-8601 date and time");
                     ok = false;
                 }
             }
@@ -149,10 +112,7 @@ public static class RequestCsv
                 rows.Add(new RequestRow(line, ms, code, time, values));
             }
         }
-        if (errors > MaxErrors)
-        {
-            diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Error, new SourceLocation(file, 0), $"{errors - MaxErrors} more errors not shown"));
-        }
+        csv.Finish();
         return new RequestTable(file, others.Select(o => o.name).ToList(), timestamp >= 0, rows) { NonNumeric = nonNumeric };
     }
 

@@ -13,38 +13,18 @@ namespace Faultline.Sources.Resources;
 public static class UsageCsv
 {
     public static readonly string[] Required = ["timestamp", "container", "cpu_cores", "memory_bytes"];
-    private const int MaxErrors = 50;
-
     public static IReadOnlyList<ContainerUsage> Parse(string text, string file, List<InputDiagnostic> diagnostics)
     {
-        var errors = 0;
-        void Error(int line, string message)
+        var csv = new CsvLines(text, file, diagnostics);
+        if (csv.Header($"the file is empty; expected a header line: {string.Join(",", Required)}")?.Select(h => h.ToLowerInvariant()).ToList() is not { } header)
         {
-            errors++;
-            if (errors <= MaxErrors)
-            {
-                diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Error, new SourceLocation(file, line), message));
-            }
-        }
-
-        var lines = text.Split('\n');
-        var headerIndex = Array.FindIndex(lines, l => l.Trim().Length > 0);
-        if (headerIndex < 0)
-        {
-            Error(1, $"the file is empty; expected a header line: {string.Join(",", Required)}");
-            return [];
-        }
-        var header = RequestCsv.Split(lines[headerIndex].TrimEnd('\r'), out var headerProblem).Select(h => h.Trim().ToLowerInvariant()).ToList();
-        if (headerProblem is not null)
-        {
-            Error(headerIndex + 1, headerProblem);
             return [];
         }
         foreach (var name in Required.Where(r => !header.Contains(r)))
         {
-            Error(headerIndex + 1, $"missing column '{name}' (the header has: {string.Join(", ", header)})");
+            csv.Error(csv.HeaderLine, $"missing column '{name}' (the header has: {string.Join(", ", header)})");
         }
-        if (errors > 0)
+        if (csv.Errors > 0)
         {
             return [];
         }
@@ -52,25 +32,8 @@ public static class UsageCsv
         var (time, container, cpu, memory, ns, workload, pod) =
             (Col("timestamp"), Col("container"), Col("cpu_cores"), Col("memory_bytes"), Col("namespace"), Col("workload"), Col("pod"));
         var byKey = new Dictionary<ContainerKey, (List<UsagePoint> Cpu, List<UsagePoint> Memory)>();
-        for (var i = headerIndex + 1; i < lines.Length; i++)
+        foreach (var (line, fields) in csv.Rows(header.Count))
         {
-            var line = i + 1;
-            var raw = lines[i].TrimEnd('\r');
-            if (raw.Trim().Length == 0)
-            {
-                continue;
-            }
-            var fields = RequestCsv.Split(raw, out var problem);
-            if (problem is not null)
-            {
-                Error(line, problem);
-                continue;
-            }
-            if (fields.Count != header.Count)
-            {
-                Error(line, $"{fields.Count} fields, but the header has {header.Count}");
-                continue;
-            }
             var ok = true;
             var timeText = fields[time].Trim();
             DateTimeOffset at = default;
@@ -80,13 +43,13 @@ public static class UsageCsv
             }
             else
             {
-                Error(line, $"timestamp '{timeText}' is neither RFC 3339 (2026-01-31T12:00:00Z) nor Unix seconds");
+                csv.Error(line, $"timestamp '{timeText}' is neither RFC 3339 (2026-01-31T12:00:00Z) nor Unix seconds");
                 ok = false;
             }
             var name = fields[container].Trim();
             if (name.Length == 0)
             {
-                Error(line, "container is empty");
+                csv.Error(line, "container is empty");
                 ok = false;
             }
             double? Number(int index, string column)
@@ -100,7 +63,7 @@ public static class UsageCsv
                 {
                     return v;
                 }
-                Error(line, $"{column} '{t}' is not a non-negative number");
+                csv.Error(line, $"{column} '{t}' is not a non-negative number");
                 ok = false;
                 return null;
             }
@@ -127,14 +90,11 @@ public static class UsageCsv
                 series.Memory.Add(new UsagePoint(at, b, instance));
             }
         }
-        if (errors > MaxErrors)
+        if (byKey.Count == 0 && csv.Errors == 0)
         {
-            diagnostics.Add(new InputDiagnostic(DiagnosticLevel.Error, new SourceLocation(file, 0), $"{errors - MaxErrors} more errors not shown"));
+            csv.Error(csv.HeaderLine, "the file has a header but no samples");
         }
-        if (byKey.Count == 0 && errors == 0)
-        {
-            Error(headerIndex + 1, "the file has a header but no samples");
-        }
+        csv.Finish();
         return byKey.Select(kv => new ContainerUsage(kv.Key, kv.Value.Cpu, kv.Value.Memory, [])).ToList();
     }
 }
