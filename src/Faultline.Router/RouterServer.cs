@@ -183,7 +183,7 @@ public sealed class RouterServer : IAsyncDisposable
     private void MapProxy()
     {
         var forwarder = _proxy.Services.GetRequiredService<IHttpForwarder>();
-        // Upstreams are plain http: HTTP/1.1 exactly, rather than YARP's default of asking for HTTP/2 and falling back.
+        // HTTP/1.1 to the upstreams (also over https), rather than YARP's default of asking for HTTP/2 and falling back.
         var config = new ForwarderRequestConfig
         {
             ActivityTimeout = _options.Spec.UpstreamTimeout,

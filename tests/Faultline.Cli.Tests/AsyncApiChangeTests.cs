@@ -130,27 +130,35 @@ public sealed class AsyncApiChangeTests
         Assert.Contains("topic orders goes from 6 to 8 partitions, while dashboard relies on per-orderId order", finding.GetProperty("message").GetString());
     }
 
+    /// <summary>
+    /// orders produces topic orders with a JSON Schema, billing reads id and total from it; the head drops total.
+    /// <paramref name="more"/> is appended to the faultline.yaml (more documents, each starting with ---).
+    /// </summary>
+    private static (string File, string Text)[] OrdersTopic(string side, string more = "") =>
+    [
+        ("faultline.yaml", """
+            apiVersion: faultline.dev/v1alpha1
+            kind: Assumptions
+            service: orders
+            produces:
+              - { topic: orders, key: id, schema: schemas/order.yaml }
+            ---
+            apiVersion: faultline.dev/v1alpha1
+            kind: Assumptions
+            service: billing
+            consumes:
+              - { topic: orders, reads: [id, total] }
+
+            """ + more),
+        ("schemas/order.yaml", side == "base"
+            ? "type: object\nproperties:\n  id: {type: string}\n  total: {type: number}\n"
+            : "type: object\nproperties:\n  id: {type: string}\n"),
+    ];
+
     [Fact]
     public void Check_Base_FieldReadFromATopicSchemaRemoved_IsHigh()
     {
-        var root = Folders(side => [
-            ("faultline.yaml", """
-                apiVersion: faultline.dev/v1alpha1
-                kind: Assumptions
-                service: orders
-                produces:
-                  - { topic: orders, key: id, schema: schemas/order.yaml }
-                ---
-                apiVersion: faultline.dev/v1alpha1
-                kind: Assumptions
-                service: billing
-                consumes:
-                  - { topic: orders, reads: [id, total] }
-                """),
-            ("schemas/order.yaml", side == "base"
-                ? "type: object\nproperties:\n  id: {type: string}\n  total: {type: number}\n"
-                : "type: object\nproperties:\n  id: {type: string}\n"),
-        ]);
+        var root = Folders(side => OrdersTopic(side));
         var finding = Assert.Single(Findings(root, "contract.response-field-removed"));
         Assert.Equal("high", finding.GetProperty("severity").GetString());
         Assert.Equal("orders: message on topic orders: field 'total' was removed; billing relies on it", finding.GetProperty("message").GetString());
@@ -160,19 +168,7 @@ public sealed class AsyncApiChangeTests
     public void Check_Base_TopicMessageChange_BlastRadiusRunsThroughItsReaders_NotTheProducersCallers()
     {
         var root = Folders(side => [
-            ("faultline.yaml", """
-                apiVersion: faultline.dev/v1alpha1
-                kind: Assumptions
-                service: orders
-                produces:
-                  - { topic: orders, key: id, schema: schemas/order.yaml }
-                ---
-                apiVersion: faultline.dev/v1alpha1
-                kind: Assumptions
-                service: billing
-                consumes:
-                  - { topic: orders, reads: [id, total] }
-                """),
+            .. OrdersTopic(side),
             ("services.yaml", string.Join("---\n", new[] { ("orders", ""), ("billing", ""), ("storefront", "orders"), ("reports", "billing") }.Select(s => $$"""
                 apiVersion: apps/v1
                 kind: Deployment
@@ -189,9 +185,6 @@ public sealed class AsyncApiChangeTests
                 spec: { selector: { app: {{s.Item1}} }, ports: [{ port: 80, targetPort: 8080 }] }
 
                 """))),
-            ("schemas/order.yaml", side == "base"
-                ? "type: object\nproperties:\n  id: {type: string}\n  total: {type: number}\n"
-                : "type: object\nproperties:\n  id: {type: string}\n"),
         ]);
         var finding = Assert.Single(Findings(root, "contract.response-field-removed"));
         // storefront calls orders, but what orders writes to the topic hurts billing and whoever calls billing.
@@ -202,30 +195,14 @@ public sealed class AsyncApiChangeTests
     [Fact]
     public void Check_Base_CallsDeclaredOnlyInFaultlineYaml_CountForTheBlastRadius()
     {
-        var root = Folders(side => [
-            ("faultline.yaml", """
-                apiVersion: faultline.dev/v1alpha1
-                kind: Assumptions
-                service: orders
-                produces:
-                  - { topic: orders, key: id, schema: schemas/order.yaml }
-                ---
-                apiVersion: faultline.dev/v1alpha1
-                kind: Assumptions
-                service: billing
-                consumes:
-                  - { topic: orders, reads: [id, total] }
-                ---
-                apiVersion: faultline.dev/v1alpha1
-                kind: Assumptions
-                service: reports
-                consumes:
-                  - { service: billing, timeout: 2s }
-                """),
-            ("schemas/order.yaml", side == "base"
-                ? "type: object\nproperties:\n  id: {type: string}\n  total: {type: number}\n"
-                : "type: object\nproperties:\n  id: {type: string}\n"),
-        ]);
+        var root = Folders(side => OrdersTopic(side, """
+            ---
+            apiVersion: faultline.dev/v1alpha1
+            kind: Assumptions
+            service: reports
+            consumes:
+              - { service: billing, timeout: 2s }
+            """));
         var finding = Assert.Single(Findings(root, "contract.response-field-removed"));
         Assert.Equal(["reports", "billing"], finding.GetProperty("blastPath").EnumerateArray().Select(e => e.GetString()!).ToArray());
     }

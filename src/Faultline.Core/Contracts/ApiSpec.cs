@@ -45,8 +45,16 @@ public sealed record ApiOperation(
     /// <summary>Kafka facts about a message operation's topic and key (AsyncAPI bindings); null when none are stated.</summary>
     public KafkaBinding? Kafka { get; init; }
 
+    /// <summary>The method of a message the service sends on a topic (compared like a response).</summary>
+    public const string Send = "SEND";
+
+    /// <summary>The method of a message the service receives from a topic (compared like a request body).</summary>
+    public const string Receive = "RECEIVE";
+
     /// <summary>True for the SEND and RECEIVE operations of a message spec, whose "path" is a topic.</summary>
-    public bool IsMessage => Method is "SEND" or "RECEIVE";
+    public bool IsMessage => IsMessageMethod(Method);
+
+    public static bool IsMessageMethod(string? method) => method is Send or Receive;
 
     /// <summary>The topic (channel address) of a message operation: the path without its leading slash.</summary>
     public static string TopicOf(string path) => path.TrimStart('/');

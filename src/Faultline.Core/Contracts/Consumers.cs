@@ -26,13 +26,13 @@ public sealed record ConsumerExpectation(
     SourceLocation Location)
 {
     /// <summary>Whether this is a reader or writer of a topic rather than an HTTP caller.</summary>
-    public bool IsMessage => Method is "SEND" or "RECEIVE";
+    public bool IsMessage => ApiOperation.IsMessageMethod(Method);
 
     public string Describe() => Method switch
     {
         null => $"{Consumer} uses {Provider}'s API",
-        "SEND" => $"{Consumer} reads topic {ApiOperation.TopicOf(Path ?? "")} from {Provider}",
-        "RECEIVE" => $"{Consumer} sends on topic {ApiOperation.TopicOf(Path ?? "")} to {Provider}",
+        ApiOperation.Send => $"{Consumer} reads topic {ApiOperation.TopicOf(Path ?? "")} from {Provider}",
+        ApiOperation.Receive => $"{Consumer} sends on topic {ApiOperation.TopicOf(Path ?? "")} to {Provider}",
         _ => $"{Consumer} calls {Method} {Path} on {Provider}",
     };
 

@@ -83,8 +83,8 @@ public static class SpecDiff
             {
                 var removed = b.Method switch
                 {
-                    "SEND" => $"messages are no longer sent on topic {ApiOperation.TopicOf(b.Path)}",
-                    "RECEIVE" => $"messages on topic {ApiOperation.TopicOf(b.Path)} are no longer received",
+                    ApiOperation.Send => $"messages are no longer sent on topic {ApiOperation.TopicOf(b.Path)}",
+                    ApiOperation.Receive => $"messages on topic {ApiOperation.TopicOf(b.Path)} are no longer received",
                     _ => $"{sink.Operation} was removed",
                 };
                 sink.Add(RuleIds.OperationRemoved, ChangeDirection.Operation, "", null, null, removed, b.Location, null);

@@ -247,7 +247,7 @@ public sealed class SystemModel
         {
             foreach (var op in i.Spec.Operations)
             {
-                if (op.Method != "SEND" || op.Kafka is not { } kafka || kafka.KeyField is null && kafka.KeySchema is null)
+                if (op.Method != ApiOperation.Send || op.Kafka is not { } kafka || kafka.KeyField is null && kafka.KeySchema is null)
                 {
                     continue;
                 }

@@ -61,16 +61,17 @@ public static class CheckEngine
         if (f.ReachesThroughConsumers && f.Consumers.Count > 0)
         {
             // Readers of a topic and their callers; the path is the first reader's way in.
-            var reached = new List<string>();
-            IReadOnlyList<string> firstChain = [];
-            foreach (var consumer in f.Consumers)
+            var all = f.Consumers
+                .SelectMany(c => Shorten(model.Upstream(f.Namespace, c, Finding.BlastRadiusShown).Nearest, f.Namespace).Prepend(c))
+                .Where(s => s != f.Service).Distinct().ToList();
+            var first = f.Consumers[0];
+            var chain = model.Upstream(f.Namespace, first, Finding.BlastRadiusShown).Chain;
+            return f with
             {
-                var (callers, _, chain) = model.Upstream(f.Namespace, consumer, Finding.BlastRadiusShown);
-                reached.AddRange(Shorten(callers, f.Namespace).Prepend(consumer));
-                firstChain = consumer == f.Consumers[0] ? Shorten(chain, f.Namespace).Reverse().Append(consumer).ToList() : firstChain;
-            }
-            var all = reached.Where(s => s != f.Service).Distinct().ToList();
-            return f with { BlastRadius = all.Take(Finding.BlastRadiusShown).ToList(), BlastRadiusCount = all.Count, BlastPath = firstChain.Count > 1 ? firstChain : [] };
+                BlastRadius = all.Take(Finding.BlastRadiusShown).ToList(),
+                BlastRadiusCount = all.Count,
+                BlastPath = chain.Count == 0 ? [] : Shorten(chain, f.Namespace).Reverse().Append(first).ToList(),
+            };
         }
         var (nearest, count, subjectChain) = model.Upstream(f.Namespace, f.Service, Finding.BlastRadiusShown);
         var radius = Shorten(nearest, f.Namespace);

@@ -14,8 +14,8 @@ namespace Faultline.Sources.AsyncApi;
 /// </summary>
 public static class AsyncApiReader
 {
-    public const string Send = "SEND";
-    public const string Receive = "RECEIVE";
+    public const string Send = ApiOperation.Send;
+    public const string Receive = ApiOperation.Receive;
 
     public static ApiSpec? Read(string file, List<InputDiagnostic> diagnostics, Func<string, string?>? readFile = null)
     {
@@ -98,7 +98,7 @@ public static class AsyncApiReader
     private static ApiOperation WithKafka(SpecFiles files, ApiOperation operation, PendingKafka pending)
     {
         var key = pending.Messages.Select(m => KafkaBindings.MessageKey(files, m.File, m.Message)).FirstOrDefault(k => k is not null);
-        if (pending.Partitions is null && key is null && pending.Topic == operation.Path.TrimStart('/'))
+        if (pending.Partitions is null && key is null && pending.Topic == ApiOperation.TopicOf(operation.Path))
         {
             return operation;
         }

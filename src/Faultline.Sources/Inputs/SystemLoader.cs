@@ -61,10 +61,9 @@ public static class SystemLoader
             // of that call.
             foreach (var call in a.Calls.Where(c => !known.Contains(c.Service) && !described.Contains(c.Service)))
             {
-                if (Suggestions.Closest(call.Service, names) is { } near)
+                if (Hint(call.Service) is { Length: > 0 } hint)
                 {
-                    diagnostics.Add(new(DiagnosticLevel.Warning, call.Location,
-                        $"{a.Service} calls service '{call.Service}', which is not in the input; did you mean '{near}'?"));
+                    diagnostics.Add(new(DiagnosticLevel.Warning, call.Location, $"{a.Service} calls service '{call.Service}', which is not in the input{hint}"));
                 }
             }
         }

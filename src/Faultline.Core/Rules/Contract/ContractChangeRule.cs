@@ -52,7 +52,7 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
                     Remediation = Info.Remediation,
                 };
             var consumers = relying.Select(r => r.Consumer).Distinct().ToList();
-            yield return finding with { Location = location, Consumers = consumers, ReachesThroughConsumers = IsMessage(c) && consumers.Count > 0 };
+            yield return finding with { Location = location, Consumers = consumers, ReachesThroughConsumers = IsMessage(c) };
         }
     }
 
@@ -69,10 +69,10 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
         }
         var reading = change.Head.Contracts.Assumptions
             .SelectMany(a => a.Topics.Where(t => !t.Produces).Select(t => (a.Service, "/" + t.Topic.TrimStart('/'))))
-            .Concat(change.Head.Contracts.Interfaces.SelectMany(i => i.Spec.Operations.Where(o => o.Method == "RECEIVE").Select(o => (i.Service, o.Path))))
+            .Concat(change.Head.Contracts.Interfaces.SelectMany(i => i.Spec.Operations.Where(o => o.Method == ApiOperation.Receive).Select(o => (i.Service, o.Path))))
             .ToHashSet();
         var former = change.Base.Contracts.Expectations
-            .Where(e => e.Method == "SEND" && e.Path is not null && reading.Contains((e.Consumer, e.Path)) && !contracts.Expectations.Contains(e))
+            .Where(e => e.Method == ApiOperation.Send && e.Path is not null && reading.Contains((e.Consumer, e.Path)) && !contracts.Expectations.Contains(e))
             .ToList();
         return former.Count == 0 ? contracts : contracts with { Expectations = [.. contracts.Expectations, .. former] };
     }
@@ -81,8 +81,7 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
     private static string Message(ServiceInterface head, ContractChange c, string why) =>
         IsMessage(c) ? $"{head.Service}: {c.Description}; {why}" : $"{head.Service}: {c.Operation}: {c.Description}; {why}";
 
-    private static bool IsMessage(ContractChange c) =>
-        c.Operation.StartsWith("SEND ", StringComparison.Ordinal) || c.Operation.StartsWith("RECEIVE ", StringComparison.Ordinal);
+    private static bool IsMessage(ContractChange c) => ApiOperation.IsMessageMethod(c.Operation[..Math.Max(0, c.Operation.IndexOf(' '))]);
 
     private static string Assumption(ContractChange c, IReadOnlyList<ConsumerExpectation> relying) =>
         relying.Count == 0
@@ -115,7 +114,7 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
             _ => calling,
         };
         // Readers of a topic (SEND) or senders to one (RECEIVE) rarely list fields: they handle the whole message.
-        var whole = calling.Where(e => e.Method is "SEND" or "RECEIVE" && e.Reads.Count == 0 && e.Sends.Count == 0).Select(e => e.Consumer).Distinct().ToList();
+        var whole = calling.Where(e => e.IsMessage && e.Reads.Count == 0 && e.Sends.Count == 0).Select(e => e.Consumer).Distinct().ToList();
         if (relying.Count == 0 && whole.Count > 0)
         {
             return (Severity.Medium, [], $"{string.Join(", ", whole)} handle{(whole.Count == 1 ? "s" : "")} these messages without saying which fields");

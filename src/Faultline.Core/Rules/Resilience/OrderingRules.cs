@@ -32,7 +32,7 @@ internal static class TopicUse
                 Assumption = assumption,
                 Evidence = evidence,
                 Remediation = context.Rule.Remediation,
-            }) with { Location = location, Consumers = consumers, ReachesThroughConsumers = consumers.Count > 0 };
+            }) with { Location = location, Consumers = consumers, ReachesThroughConsumers = true };
 }
 
 internal sealed class OrderingPartitionsChangedRule : Rule
