@@ -379,6 +379,13 @@ public sealed class RouterServer : IAsyncDisposable
             text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_sum{{version=\"{name}\"}} {s.SumSeconds.ToString("0.######", CultureInfo.InvariantCulture)}\n");
             text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_count{{version=\"{name}\"}} {running}\n");
         }
+        text.Append("# HELP faultline_router_gc_collections_total Garbage collections in the router process, by generation.\n# TYPE faultline_router_gc_collections_total counter\n");
+        for (var g = 0; g <= GC.MaxGeneration; g++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"faultline_router_gc_collections_total{{generation=\"{g}\"}} {GC.CollectionCount(g)}\n");
+        }
+        text.Append("# HELP faultline_router_gc_pause_seconds_total Time the router's threads were paused for garbage collection.\n# TYPE faultline_router_gc_pause_seconds_total counter\n");
+        text.Append(CultureInfo.InvariantCulture, $"faultline_router_gc_pause_seconds_total {GC.GetTotalPauseDuration().TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture)}\n");
         text.Append("# HELP faultline_router_canary_weight The canary's share of traffic in percent.\n# TYPE faultline_router_canary_weight gauge\n");
         text.Append(CultureInfo.InvariantCulture, $"faultline_router_canary_weight {Split.CanaryWeight}\n");
         return text.ToString();

@@ -298,6 +298,21 @@ public sealed class RouterServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_CountTheRoutersOwnGarbageCollections()
+    {
+        var router = await Router(100);
+        using var http = Client(router);
+        static long Gen0(string text) => long.Parse(text.Split('\n').Single(l => l.StartsWith("faultline_router_gc_collections_total{generation=\"0\"} ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var before = await http.GetStringAsync(RouterDefaults.MetricsPath);
+        GC.Collect(0);
+        var after = await http.GetStringAsync(RouterDefaults.MetricsPath);
+        Assert.True(Gen0(after) > Gen0(before), $"gen0 collections did not grow: {Gen0(before)} -> {Gen0(after)}");
+        Assert.Contains("faultline_router_gc_collections_total{generation=\"2\"} ", after);
+        Assert.Matches(@"(?m)^faultline_router_gc_pause_seconds_total \d+(\.\d+)?$", after);
+        Assert.Contains("# TYPE faultline_router_gc_pause_seconds_total counter", after);
+    }
+
+    [Fact]
     public async Task Admin_WeightsStatusAndMistakes()
     {
         var router = await Router(10);
