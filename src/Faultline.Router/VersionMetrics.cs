@@ -37,6 +37,9 @@ public sealed class VersionMetrics(StatusSet errorStatuses)
     /// <summary>Fine bounds in milliseconds for the judge (see <see cref="LatencyBuckets.Fine"/>).</summary>
     public static readonly IReadOnlyList<double> JudgeBounds = LatencyBuckets.Fine;
 
+    // The same bounds as an array: the per-request search reads it without an interface call per probe.
+    private static readonly double[] JudgeBoundsArray = [.. JudgeBounds];
+
     private readonly long[] _byClass = new long[6];
     private readonly long[] _fine = new long[JudgeBounds.Count];
     private readonly long[] _coarse = new long[ExportBounds.Length + 1];
@@ -55,7 +58,7 @@ public sealed class VersionMetrics(StatusSet errorStatuses)
         {
             Interlocked.Increment(ref _failures[(int)failure]);
         }
-        Interlocked.Increment(ref _fine[Bucket(JudgeBounds, milliseconds)]);
+        Interlocked.Increment(ref _fine[Bucket(JudgeBoundsArray, milliseconds)]);
         Interlocked.Increment(ref _coarse[Bucket(ExportBounds, milliseconds / 1000)]);
         Interlocked.Add(ref _sumMicroseconds, (long)(milliseconds * 1000));
     }
@@ -88,10 +91,10 @@ public sealed class VersionMetrics(StatusSet errorStatuses)
         return new MetricsSnapshot(fine.Sum(), Interlocked.Read(ref _errors), byClass, failures, fine, coarse, Interlocked.Read(ref _sumMicroseconds) / 1e6);
     }
 
-    private static int Bucket(IReadOnlyList<double> bounds, double value)
+    private static int Bucket(double[] bounds, double value)
     {
         var lo = 0;
-        var hi = bounds.Count;
+        var hi = bounds.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
