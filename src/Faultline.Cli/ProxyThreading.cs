@@ -7,7 +7,7 @@ namespace Faultline.Cli;
 /// completions on .NET's socket event threads (one per core) instead of handing each one to the thread pool.
 /// A proxy does little work per completion, so the hand-off (a context switch and a thread-pool wake-up per
 /// read) costs more than the work: on 2 cores shared with the load generator and the upstreams, this takes the
-/// router from about 0.65x to about 0.77x nginx's requests per second (bench/router). Kestrel still runs request
+/// router from about 0.65x to about 0.8x nginx's requests per second (bench/router). Kestrel still runs request
 /// handling on its own queues. Set DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 to keep .NET's default.
 /// </summary>
 internal static class ProxyThreading
