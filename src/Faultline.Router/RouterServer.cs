@@ -379,10 +379,12 @@ public sealed class RouterServer : IAsyncDisposable
             text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_sum{{version=\"{name}\"}} {s.SumSeconds.ToString("0.######", CultureInfo.InvariantCulture)}\n");
             text.Append(CultureInfo.InvariantCulture, $"faultline_router_request_duration_seconds_count{{version=\"{name}\"}} {running}\n");
         }
-        text.Append("# HELP faultline_router_gc_collections_total Garbage collections in the router process, by generation.\n# TYPE faultline_router_gc_collections_total counter\n");
+        text.Append("# HELP faultline_router_gc_collections_total Garbage collections in the router process, by the oldest generation collected.\n# TYPE faultline_router_gc_collections_total counter\n");
         for (var g = 0; g <= GC.MaxGeneration; g++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"faultline_router_gc_collections_total{{generation=\"{g}\"}} {GC.CollectionCount(g)}\n");
+            // CollectionCount(g) also counts the collections of older generations, which collect g as well.
+            var only = GC.CollectionCount(g) - (g < GC.MaxGeneration ? GC.CollectionCount(g + 1) : 0);
+            text.Append(CultureInfo.InvariantCulture, $"faultline_router_gc_collections_total{{generation=\"{g}\"}} {Math.Max(only, 0)}\n");
         }
         text.Append("# HELP faultline_router_gc_pause_seconds_total Time the router's threads were paused for garbage collection.\n# TYPE faultline_router_gc_pause_seconds_total counter\n");
         text.Append(CultureInfo.InvariantCulture, $"faultline_router_gc_pause_seconds_total {GC.GetTotalPauseDuration().TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture)}\n");
