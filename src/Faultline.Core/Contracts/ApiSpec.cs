@@ -59,6 +59,12 @@ public sealed record ApiOperation(
     /// <summary>The topic (channel address) of a message operation: the path without its leading slash.</summary>
     public static string TopicOf(string path) => path.TrimStart('/');
 
+    /// <summary>The path of a message operation on a topic: "/orders" for "orders".</summary>
+    public static string PathOf(string topic) => "/" + TopicOf(topic);
+
+    /// <summary>The names a message operation's topic goes by: its address and, when a Kafka binding names it, the topic name.</summary>
+    public IEnumerable<string> TopicNames() => Kafka is { } kafka && kafka.Topic != TopicOf(Path) ? [TopicOf(Path), kafka.Topic] : [TopicOf(Path)];
+
     public static string KeyOf(string method, string path) => $"{method.ToUpperInvariant()} {NormalizePath(path)}";
 
     /// <summary>Replaces every {name} with {} and drops a trailing slash.</summary>

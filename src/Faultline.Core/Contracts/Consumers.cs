@@ -122,6 +122,15 @@ public sealed record CallAssumption(
     IReadOnlyList<string> RetryOn,
     SourceLocation Location);
 
+/// <summary>A service that reads a topic: a faultline.yaml `consumes: - topic:` entry (with the fields it reads) or an AsyncAPI receive.</summary>
+public sealed record TopicReader(string Service, string Topic, IReadOnlyList<string> Reads, SourceLocation Location)
+{
+    public static IEnumerable<TopicReader> Of(IEnumerable<ServiceAssumptions> assumptions, IEnumerable<ServiceInterface> interfaces) =>
+        assumptions.SelectMany(a => a.Topics.Where(t => !t.Produces).Select(t => new TopicReader(a.Service, ApiOperation.TopicOf(t.Topic), t.Reads, t.Location)))
+            .Concat(interfaces.SelectMany(i => i.Spec.Operations.Where(o => o.Method == ApiOperation.Receive)
+                .Select(o => new TopicReader(i.Service, o.Kafka?.Topic ?? ApiOperation.TopicOf(o.Path), [], o.Location))));
+}
+
 /// <summary>A topic the service consumes (with the key it relies on for ordering) or produces (with its key).</summary>
 public sealed record TopicAssumption(string Topic, bool Produces, string? Key, SourceLocation Location)
 {
@@ -134,8 +143,8 @@ public sealed record TopicAssumption(string Topic, bool Produces, string? Key, S
     /// <summary>The canonical text of the producer's key schema, when an AsyncAPI binding states one.</summary>
     public string? KeySchema { get; init; }
 
-    /// <summary>Where the statement comes from: "faultline.yaml" or "AsyncAPI".</summary>
-    public string Source { get; init; } = "faultline.yaml";
+    /// <summary>Whether an AsyncAPI message binding states this (a producer's key) rather than a faultline.yaml.</summary>
+    public bool FromAsyncApi { get; init; }
 
     /// <summary>The key in words: the field, else the key schema, else nothing.</summary>
     public string DescribeKey() => Key ?? (KeySchema is { } s ? $"the key schema {s}" : "nothing");

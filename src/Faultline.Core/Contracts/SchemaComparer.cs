@@ -241,7 +241,7 @@ internal sealed class SchemaComparer(ChangeSink sink)
 
     private static bool MatchesAnything(string pattern) => pattern is "" or ".*" or "^.*$" or "^.*" or ".*$" or "(.*)" or "^(.*)$" or "[\\s\\S]*";
 
-    internal static string Values(IEnumerable<string> values)
+    private static string Values(IEnumerable<string> values)
     {
         var list = values.Take(6).ToList();
         var text = string.Join(", ", list);

@@ -227,16 +227,16 @@ public static class SpecDiff
                 }
                 schemas.CompareRoot(schema, headMedia.Value, site with { MediaType = mediaType, Label = topic is null ? $"response {br.Status} ({mediaType})" : site.Label }, "");
             }
-            Headers(br, hr, site, sink);
+            Headers(br, hr, site, sink, schemas);
         }
     }
 
     /// <summary>
-    /// A response header a client reads may not go away, change its type, stop being promised (required to
-    /// optional, or nullable) or take new enum values. Header names ignore case; the field path is "header:NAME"
-    /// with the base spec's spelling.
+    /// A response header a client reads may not go away or stop being promised (required to optional); its
+    /// schema is compared as a response field's is (type, null, enum values). Header names ignore case; the field
+    /// path is "header:NAME" with the base spec's spelling.
     /// </summary>
-    private static void Headers(ApiResponse br, ApiResponse hr, Site site, ChangeSink sink)
+    private static void Headers(ApiResponse br, ApiResponse hr, Site site, ChangeSink sink, SchemaComparer schemas)
     {
         foreach (var bh in br.Headers)
         {
@@ -247,26 +247,11 @@ public static class SpecDiff
                 sink.Add(RuleIds.ResponseFieldRemoved, site, path, "was removed", bh.Location, hr.Location);
                 continue;
             }
-            var before = bh.Schema?.Types ?? [];
-            var after = hh.Schema?.Types ?? [];
-            if (before.Count > 0 && after.Count > 0 && !before.Order(StringComparer.Ordinal).SequenceEqual(after.Order(StringComparer.Ordinal)))
-            {
-                sink.Add(RuleIds.ResponseFieldTypeChanged, site, path,
-                    $"changed type from {string.Join(" or ", before)} to {string.Join(" or ", after)}", bh.Location, hh.Location);
-            }
             if (bh.Required && !hh.Required)
             {
                 sink.Add(RuleIds.ResponseFieldBecameOptional, site, path, "is no longer required", bh.Location, hh.Location);
             }
-            else if (hh.Schema?.Nullable == true && bh.Schema?.Nullable != true)
-            {
-                sink.Add(RuleIds.ResponseFieldBecameOptional, site, path, "may now be null", bh.Location, hh.Location);
-            }
-            if (bh.Schema?.Enum is { } oldValues && hh.Schema is { } head && (head.Enum is null ? null : head.Enum.Except(oldValues).ToList()) is var added && added is not { Count: 0 })
-            {
-                sink.Add(RuleIds.ResponseEnumValueAdded, site, path,
-                    added is null ? $"is no longer limited to {SchemaComparer.Values(oldValues)}" : $"may now be {SchemaComparer.Values(added)}", bh.Location, hh.Location);
-            }
+            schemas.CompareRoot(bh.Schema, hh.Schema, site, path);
         }
     }
 

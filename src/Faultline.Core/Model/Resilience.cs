@@ -54,8 +54,11 @@ public sealed record CallPolicy(
 /// <summary>A Kafka topic as a KafkaTopic resource (or, failing one, an AsyncAPI channel binding) declares it.</summary>
 public sealed record TopicInfo(string Name, string Namespace, int? Partitions, SourceLocation Location)
 {
-    /// <summary>What declared it: "KafkaTopic" or "AsyncAPI binding".</summary>
-    public string Source { get; init; } = "KafkaTopic";
+    public const string FromKafkaTopic = "KafkaTopic";
+    public const string FromAsyncApiBinding = "AsyncAPI binding";
+
+    /// <summary>What declared it: <see cref="FromKafkaTopic"/> or <see cref="FromAsyncApiBinding"/>.</summary>
+    public string Source { get; init; } = FromKafkaTopic;
 }
 
 /// <summary>Reads mesh and broker resources: Istio VirtualService, Linkerd ServiceProfile, Strimzi KafkaTopic.</summary>

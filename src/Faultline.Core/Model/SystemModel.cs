@@ -256,7 +256,7 @@ public sealed class SystemModel
                 {
                     continue;
                 }
-                var produced = new TopicAssumption(kafka.Topic, true, kafka.KeyField, kafka.KeyAt ?? op.Location) { KeySchema = kafka.KeySchema, Source = "AsyncAPI" };
+                var produced = new TopicAssumption(kafka.Topic, true, kafka.KeyField, kafka.KeyAt ?? op.Location) { KeySchema = kafka.KeySchema, FromAsyncApi = true };
                 if (index < 0)
                 {
                     result.Add(new ServiceAssumptions(i.Service, i.Namespace, i.DeclaredAt, null, null, null, [], [produced]));
@@ -283,7 +283,7 @@ public sealed class SystemModel
             {
                 if (kafka.Partitions is { } partitions && !topics.Any(t => t.Name == kafka.Topic && t.Namespace == i.Namespace))
                 {
-                    topics.Add(new TopicInfo(kafka.Topic, i.Namespace, partitions, kafka.PartitionsAt ?? i.DeclaredAt) { Source = "AsyncAPI binding" });
+                    topics.Add(new TopicInfo(kafka.Topic, i.Namespace, partitions, kafka.PartitionsAt ?? i.DeclaredAt) { Source = TopicInfo.FromAsyncApiBinding });
                 }
             }
         }

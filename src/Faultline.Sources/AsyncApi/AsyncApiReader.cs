@@ -14,12 +14,9 @@ namespace Faultline.Sources.AsyncApi;
 /// </summary>
 public static class AsyncApiReader
 {
-    public const string Send = ApiOperation.Send;
-    public const string Receive = ApiOperation.Receive;
-
     public static ApiSpec? Read(string file, List<InputDiagnostic> diagnostics, Func<string, string?>? readFile = null)
     {
-        var files = new SpecFiles(readFile ?? (p => File.Exists(p) ? File.ReadAllText(p) : null), diagnostics);
+        var files = new SpecFiles(readFile ?? OpenApiReader.ReadFromDisk, diagnostics);
         if (files.Load(file) is not MapNode root)
         {
             diagnostics.Add(new(DiagnosticLevel.Error, new SourceLocation(file, 1), "not an AsyncAPI document: the top is not a mapping"));
@@ -45,7 +42,7 @@ public static class AsyncApiReader
                     continue;
                 }
                 var binding = KafkaBindings.Channel(files, located.File, channel);
-                foreach (var (key, method) in new[] { ("subscribe", Send), ("publish", Receive) })
+                foreach (var (key, method) in new[] { ("subscribe", ApiOperation.Send), ("publish", ApiOperation.Receive) })
                 {
                     if (channel[key] is MapNode operation)
                     {
@@ -67,8 +64,8 @@ public static class AsyncApiReader
                 }
                 var method = operation.Str("action") switch
                 {
-                    "send" => Send,
-                    "receive" => Receive,
+                    "send" => ApiOperation.Send,
+                    "receive" => ApiOperation.Receive,
                     var other => Invalid(diagnostics, located.File, operation, $"operations.{id}.action must be send or receive (got '{other}')"),
                 };
                 if (method is null || operation["channel"] is not { } channelRef || files.Resolve(located.File, channelRef) is not { Node: MapNode channel } channelAt)
@@ -106,7 +103,7 @@ public static class AsyncApiReader
         return operation with
         {
             Kafka = new KafkaBinding(
-                pending.Topic.TrimStart('/'),
+                ApiOperation.TopicOf(pending.Topic),
                 pending.Partitions,
                 pending.PartitionsAt,
                 key is { } k ? KafkaBindings.KeyField(files, k.File, k.Key, payload) : null,
@@ -156,8 +153,8 @@ public static class AsyncApiReader
                 ? new ApiSchema { OneOf = [existing, schema], Location = existing.Location }
                 : schema ?? existing;
         }
-        var path = "/" + address.TrimStart('/');
-        return method == Send
+        var path = ApiOperation.PathOf(address);
+        return method == ApiOperation.Send
             ? new ApiOperation(method, path, id, location, [], null, [new ApiResponse("message", content, location)], false)
             : new ApiOperation(method, path, id, location, [], new ApiBody(true, content, location), [], false);
     }

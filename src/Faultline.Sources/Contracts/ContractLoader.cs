@@ -29,44 +29,32 @@ public static class ContractLoader
         var specCache = new Dictionary<string, ApiSpec?>(StringComparer.Ordinal);
         var topicSchemas = new List<(ServiceAssumptions Service, Manifest Declared)>();
 
-        ApiSpec? Spec(string path, SourceLocation declaredAt)
-        {
-            if (!specCache.TryGetValue(path, out var spec))
-            {
-                var exists = readFile is not null ? readFile(path) is not null : File.Exists(path);
-                if (!exists)
-                {
-                    diagnostics.Add(new(DiagnosticLevel.Error, declaredAt, $"API spec {path} does not exist"));
-                    spec = null;
-                }
-                else
-                {
-                    spec = OpenApiReader.Read(path, diagnostics, readFile);
-                }
-                specCache[path] = spec;
-            }
-            return spec;
-        }
+        // Each file is read once, however many existence checks, specs and schemas touch it.
+        var texts = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? Read(string path) => texts.TryGetValue(path, out var text) ? text : texts[path] = (readFile ?? OpenApiReader.ReadFromDisk)(path);
 
-        ApiSpec? AsyncSpec(string path, SourceLocation declaredAt)
+        ApiSpec? Document(string kind, string path, SourceLocation declaredAt, Func<string, ApiSpec?> read)
         {
-            var key = "asyncapi:" + path;
+            var key = kind + ":" + path;
             if (!specCache.TryGetValue(key, out var spec))
             {
-                var exists = readFile is not null ? readFile(path) is not null : File.Exists(path);
-                if (!exists)
+                if (Read(path) is null)
                 {
-                    diagnostics.Add(new(DiagnosticLevel.Error, declaredAt, $"AsyncAPI document {path} does not exist"));
+                    diagnostics.Add(new(DiagnosticLevel.Error, declaredAt, $"{kind} {path} does not exist"));
                     spec = null;
                 }
                 else
                 {
-                    spec = AsyncApiReader.Read(path, diagnostics, readFile);
+                    spec = read(path);
                 }
                 specCache[key] = spec;
             }
             return spec;
         }
+
+        ApiSpec? Spec(string path, SourceLocation declaredAt) => Document("API spec", path, declaredAt, p => OpenApiReader.Read(p, diagnostics, Read));
+
+        ApiSpec? AsyncSpec(string path, SourceLocation declaredAt) => Document("AsyncAPI document", path, declaredAt, p => AsyncApiReader.Read(p, diagnostics, Read));
 
         // A service with an HTTP and a messaging interface has one interface holding both kinds of operations.
         void AddInterface(ServiceInterface added)
@@ -119,10 +107,10 @@ public static class ContractLoader
         }
         foreach (var (a, m) in topicSchemas)
         {
-            AddTopicSchemas(a, m, interfaces, diagnostics, readFile ?? (p => File.Exists(p) ? File.ReadAllText(p) : null), AddInterface);
+            AddTopicSchemas(a, m, interfaces, diagnostics, Read, AddInterface);
         }
         TopicConsumers(interfaces, assumptions, expectations);
-        ReadBackstage(manifests, interfaces, expectations, diagnostics, readFile, Spec);
+        ReadBackstage(manifests, interfaces, expectations, diagnostics, Read, Spec);
         foreach (var (file, root) in others)
         {
             if (PactReader.IsPact(root))
@@ -138,7 +126,7 @@ public static class ContractLoader
         List<ServiceInterface> interfaces,
         List<ConsumerExpectation> expectations,
         List<InputDiagnostic> diagnostics,
-        Func<string, string?>? readFile,
+        Func<string, string?> readFile,
         Func<string, SourceLocation, ApiSpec?> spec)
     {
         var components = manifests.Where(m => AssumptionDocuments.IsBackstage(m) && m.Kind == "Component").ToList();
@@ -192,7 +180,7 @@ public static class ContractLoader
         {
             if (sent.Contains(op.Key))
             {
-                var topic = a.Topics.First(t => t.Produces && "/" + t.Topic.TrimStart('/') == op.Path);
+                var topic = a.Topics.First(t => t.Produces && ApiOperation.PathOf(t.Topic) == op.Path);
                 diagnostics.Add(new(DiagnosticLevel.Warning, topic.Location,
                     $"{a.Service} already sends topic {topic.Topic} in its AsyncAPI document; the schema {topic.Schema} is not used"));
                 continue;
@@ -212,26 +200,15 @@ public static class ContractLoader
     /// </summary>
     private static void TopicConsumers(List<ServiceInterface> interfaces, List<ServiceAssumptions> assumptions, List<ConsumerExpectation> expectations)
     {
-        var readers = new List<(string Service, string Topic, IReadOnlyList<string> Reads, SourceLocation Location)>();
-        foreach (var a in assumptions)
-        {
-            readers.AddRange(a.Topics.Where(t => !t.Produces).Select(t => (a.Service, t.Topic.TrimStart('/'), t.Reads, t.Location)));
-        }
-        foreach (var i in interfaces)
-        {
-            readers.AddRange(i.Spec.Operations.Where(o => o.Method == AsyncApiReader.Receive)
-                .Select(o => (i.Service, o.Kafka?.Topic ?? o.Path.TrimStart('/'), (IReadOnlyList<string>)[], o.Location)));
-        }
+        var readers = TopicReader.Of(assumptions, interfaces).ToList();
         foreach (var producer in interfaces)
         {
-            // A topic is known by its address and, when a Kafka binding names it, by its topic name.
             var sent = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var o in producer.Spec.Operations.Where(o => o.Method == AsyncApiReader.Send))
+            foreach (var o in producer.Spec.Operations.Where(o => o.Method == ApiOperation.Send))
             {
-                sent.TryAdd(o.Path.TrimStart('/'), o.Path);
-                if (o.Kafka is { } kafka)
+                foreach (var name in o.TopicNames())
                 {
-                    sent.TryAdd(kafka.Topic, o.Path);
+                    sent.TryAdd(name, o.Path);
                 }
             }
             var added = new HashSet<(string, string, SourceLocation)>();
@@ -239,7 +216,7 @@ public static class ContractLoader
             {
                 if (sent.TryGetValue(topic, out var path) && added.Add((service, path, location)))
                 {
-                    expectations.Add(new ConsumerExpectation(service, producer.Service, producer.Namespace, AsyncApiReader.Send, path, reads, [], ExpectationOrigin.Assumptions, location));
+                    expectations.Add(new ConsumerExpectation(service, producer.Service, producer.Namespace, ApiOperation.Send, path, reads, [], ExpectationOrigin.Assumptions, location));
                 }
             }
         }
@@ -255,7 +232,7 @@ public static class ContractLoader
         return name.Contains('/') ? name[(name.LastIndexOf('/') + 1)..] : name;
     }
 
-    private static ApiSpec? Definition(Manifest entity, List<InputDiagnostic> diagnostics, Func<string, string?>? readFile, Func<string, SourceLocation, ApiSpec?> spec)
+    private static ApiSpec? Definition(Manifest entity, List<InputDiagnostic> diagnostics, Func<string, string?> readFile, Func<string, SourceLocation, ApiSpec?> spec)
     {
         var definition = entity.Root.Map("spec")?["definition"];
         if (definition is MapNode { } m && m.Str("$text") is { } text)
@@ -266,7 +243,7 @@ public static class ContractLoader
         {
             // An inline definition is read as its own file, named after the entity.
             var name = $"{entity.Location.File}#API/{entity.Name}";
-            return OpenApiReader.Read(name, diagnostics, path => path == name ? inline.Value : readFile?.Invoke(path) ?? (File.Exists(path) ? File.ReadAllText(path) : null));
+            return OpenApiReader.Read(name, diagnostics, path => path == name ? inline.Value : readFile(path));
         }
         return null;
     }

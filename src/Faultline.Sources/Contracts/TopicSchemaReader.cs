@@ -1,6 +1,5 @@
 using Faultline.Core.Contracts;
 using Faultline.Core.Documents;
-using Faultline.Sources.AsyncApi;
 using Faultline.Sources.OpenApi;
 
 namespace Faultline.Sources.Contracts;
@@ -47,7 +46,7 @@ internal static class TopicSchemaReader
             }
             var location = new SourceLocation(path, root.Line);
             var content = new Dictionary<string, ApiSchema?>(StringComparer.Ordinal) { ["application/json"] = schemas.Schema(root, path) };
-            operations.Add(new ApiOperation(AsyncApiReader.Send, "/" + topic.Topic.TrimStart('/'), null, location, [], null,
+            operations.Add(new ApiOperation(ApiOperation.Send, ApiOperation.PathOf(topic.Topic), null, location, [], null,
                 [new ApiResponse("message", content, location)], false));
         }
         schemas.Drain();

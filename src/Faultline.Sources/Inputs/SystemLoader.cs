@@ -29,7 +29,7 @@ public static class SystemLoader
         {
             foreach (var kafka in i.Spec.Operations.Select(o => o.Kafka).OfType<Core.Contracts.KafkaBinding>().DistinctBy(k => (k.Topic, k.Partitions)))
             {
-                if (kafka.Partitions is { } stated && model.Topics.FirstOrDefault(t => t.Name == kafka.Topic && t.Namespace == i.Namespace && t.Source == "KafkaTopic") is { Partitions: { } applied } topic
+                if (kafka.Partitions is { } stated && model.Topics.FirstOrDefault(t => t.Name == kafka.Topic && t.Namespace == i.Namespace && t.Source == TopicInfo.FromKafkaTopic) is { Partitions: { } applied } topic
                     && applied != stated)
                 {
                     diagnostics.Add(new(DiagnosticLevel.Warning, kafka.PartitionsAt ?? i.DeclaredAt,

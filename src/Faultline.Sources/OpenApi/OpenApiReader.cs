@@ -48,7 +48,8 @@ public static class OpenApiReader
         return new OperationReader(files, file, swagger2: openapi is null).Read(map);
     }
 
-    private static string? ReadFromDisk(string path)
+    /// <summary>A file's text, or null when it does not exist or cannot be read (the caller reports it with its location).</summary>
+    internal static string? ReadFromDisk(string path)
     {
         try
         {

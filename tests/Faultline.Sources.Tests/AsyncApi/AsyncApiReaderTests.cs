@@ -48,7 +48,7 @@ public sealed class AsyncApiReaderTests
     {
         var spec = Read(Path.Combine(Corpus, "spec-v3.0.0-adeo-kafka-request-reply-asyncapi.yml"));
         Assert.NotEmpty(spec.Operations);
-        Assert.All(spec.Operations, o => Assert.True(o.Method is AsyncApiReader.Send or AsyncApiReader.Receive));
+        Assert.All(spec.Operations, o => Assert.True(o.Method is ApiOperation.Send or ApiOperation.Receive));
     }
 
     [Fact]

@@ -71,4 +71,35 @@ public sealed class TopicSchemaTests
         Assert.Contains(message, error.Message);
         Assert.Equal(2, system.Model.Contracts.Assumptions.Count);
     }
+
+    [Fact]
+    public void EveryFileIsReadOnce_ThoughItsExistenceIsCheckedFirst()
+    {
+        using var dir = new TempDir();
+        var file = dir.Write("faultline.yaml", """
+            apiVersion: faultline.dev/v1alpha1
+            kind: Assumptions
+            service: checkout
+            provides: {openapi: api.yaml, asyncapi: events.yaml}
+            produces:
+              - {topic: orders, schema: order.json}
+            """);
+        var set = new ManifestLoader(new InputOptions()).Load([file]);
+        var texts = new Dictionary<string, string>
+        {
+            ["api.yaml"] = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            ["events.yaml"] = "asyncapi: '2.6.0'\ninfo: {title: e, version: '1'}\nchannels: {}\n",
+            ["order.json"] = "{\"type\": \"object\", \"properties\": {\"orderId\": {\"type\": \"string\"}}}",
+        };
+        var reads = new List<string>();
+        var diagnostics = new List<InputDiagnostic>();
+        var contracts = Faultline.Sources.Contracts.ContractLoader.Load(set.Manifests, set.Others, diagnostics, path =>
+        {
+            reads.Add(Path.GetFileName(path));
+            return texts.GetValueOrDefault(Path.GetFileName(path));
+        });
+        Assert.Empty(diagnostics);
+        Assert.Contains(contracts.Interfaces.SelectMany(i => i.Spec.Operations), o => o.Path == "/orders");
+        Assert.Equal(["api.yaml", "events.yaml", "order.json"], reads.Order());
+    }
 }

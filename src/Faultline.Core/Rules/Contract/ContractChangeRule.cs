@@ -63,16 +63,19 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
     /// </summary>
     private static ContractSet WithFormerReaders(ChangeContext change, ContractSet contracts, ContractChange c)
     {
-        if (c.RuleId != SpecDiff.RuleIds.OperationRemoved || !c.Operation.StartsWith("SEND ", StringComparison.Ordinal))
+        if (c.RuleId != SpecDiff.RuleIds.OperationRemoved || MethodOf(c) != ApiOperation.Send)
         {
             return contracts;
         }
-        var reading = change.Head.Contracts.Assumptions
-            .SelectMany(a => a.Topics.Where(t => !t.Produces).Select(t => (a.Service, "/" + t.Topic.TrimStart('/'))))
-            .Concat(change.Head.Contracts.Interfaces.SelectMany(i => i.Spec.Operations.Where(o => o.Method == ApiOperation.Receive).Select(o => (i.Service, o.Path))))
-            .ToHashSet();
+        var reading = TopicReader.Of(change.Head.Contracts.Assumptions, change.Head.Contracts.Interfaces).Select(r => (r.Service, r.Topic)).ToHashSet();
+        bool StillReads(ConsumerExpectation e)
+        {
+            var sent = change.Base.Contracts.Interfaces.Where(i => i.Service == e.Provider).SelectMany(i => i.Spec.Operations)
+                .FirstOrDefault(o => o.Method == ApiOperation.Send && o.Path == e.Path);
+            return (sent?.TopicNames() ?? [ApiOperation.TopicOf(e.Path!)]).Any(name => reading.Contains((e.Consumer, name)));
+        }
         var former = change.Base.Contracts.Expectations
-            .Where(e => e.Method == ApiOperation.Send && e.Path is not null && reading.Contains((e.Consumer, e.Path)) && !contracts.Expectations.Contains(e))
+            .Where(e => e.Method == ApiOperation.Send && e.Path is not null && !contracts.Expectations.Contains(e) && StillReads(e))
             .ToList();
         return former.Count == 0 ? contracts : contracts with { Expectations = [.. contracts.Expectations, .. former] };
     }
@@ -81,12 +84,14 @@ internal sealed class ContractChangeRule(string id, string title, string descrip
     private static string Message(ServiceInterface head, ContractChange c, string why) =>
         IsMessage(c) ? $"{head.Service}: {c.Description}; {why}" : $"{head.Service}: {c.Operation}: {c.Description}; {why}";
 
-    private static bool IsMessage(ContractChange c) => ApiOperation.IsMessageMethod(c.Operation[..Math.Max(0, c.Operation.IndexOf(' '))]);
+    private static string MethodOf(ContractChange c) => c.Operation[..Math.Max(0, c.Operation.IndexOf(' '))];
+
+    private static bool IsMessage(ContractChange c) => ApiOperation.IsMessageMethod(MethodOf(c));
 
     private static string Assumption(ContractChange c, IReadOnlyList<ConsumerExpectation> relying) =>
         relying.Count == 0
             ? IsMessage(c)
-                ? $"{(c.Operation.StartsWith('S') ? "readers of" : "producers to")} topic {ApiOperation.TopicOf(c.Operation[(c.Operation.IndexOf(' ') + 1)..])} keep working after the change"
+                ? $"{(MethodOf(c) == ApiOperation.Send ? "readers of" : "producers to")} topic {ApiOperation.TopicOf(c.Operation[(c.Operation.IndexOf(' ') + 1)..])} keep working after the change"
                 : $"consumers of {c.Operation} keep working after the change"
             : string.Join("; ", relying.Select(r => $"{r.Describe()} ({r.Origin.ToString().ToLowerInvariant()} {r.Location})"));
 

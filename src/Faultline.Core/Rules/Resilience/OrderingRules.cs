@@ -14,7 +14,7 @@ internal static class TopicUse
         model.Contracts.Assumptions.SelectMany(a => a.Topics.Where(t => t.Produces && t.Topic == topic).Select(t => (a, t)));
 
     /// <summary>Where a statement was made; AsyncAPI ones say so.</summary>
-    public static string Where(TopicAssumption t) => t.Source == "AsyncAPI" ? $"AsyncAPI {t.Location}" : t.Location.ToString();
+    public static string Where(TopicAssumption t) => t.FromAsyncApi ? $"AsyncAPI {t.Location}" : t.Location.ToString();
 
     public static Finding Make(RuleContext context, string service, string ns, Documents.SourceLocation location, string message, string assumption, string evidence, IReadOnlyList<string> consumers) =>
         (context.Model.FindService(ns, service) is { } s
